@@ -1,0 +1,57 @@
+/** The `wb` command line. */
+import { Command, InvalidArgumentError } from 'commander';
+import { backendName, initBackend } from '@wb/core';
+import { embedBert } from './embed.js';
+import { fillMask, nextSentence } from './pipelines.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('wb')
+    .description('Contextual-embeddings workbench: embed text with BERT and ELMo, probe and fine-tune models.')
+    .option('--backend <name>', 'tfjs backend (wasm, cpu); default $WB_BACKEND or wasm')
+    .option('--verbose', 'report the backend in use on stderr')
+    .hook('preAction', async (command) => {
+      const { backend, verbose } = command.opts<{ backend?: string; verbose?: boolean }>();
+      await initBackend(backend);
+      if (verbose) process.stderr.write(`wb: backend ${backendName()}\n`);
+    });
+
+  program
+    .command('embed')
+    .description('Contextual vectors for each line of a JSONL file ({"text": ..., "text_pair"?: ...})')
+    .requiredOption('--model <dir>', 'model folder (Hugging Face BERT or AllenNLP ELMo)')
+    .requiredOption('--input <file>', 'input JSONL ("-" for stdin)')
+    .option('--output <file>', 'output JSONL (default stdout)')
+    .option('--all-layers', 'every hidden state, embeddings output first, instead of the last one')
+    .option('--attentions', 'attention probabilities of every layer and head')
+    .option('--batch-size <n>', 'texts per batch', positiveInt, 8)
+    .option('--max-length <n>', 'truncate inputs to this many tokens', positiveInt)
+    .action(async (opts) => embedBert(opts));
+
+  program
+    .command('fill-mask')
+    .description('Top-k predictions for each [MASK] in a text')
+    .requiredOption('--model <dir>', 'BERT folder with a masked-LM head')
+    .option('--top-k <k>', 'predictions per mask', positiveInt, 5)
+    .argument('<text>', 'text with one or more [MASK] tokens')
+    .action(async (text: string, opts: { model: string; topK: number }) => fillMask(opts.model, text, opts.topK));
+
+  program
+    .command('nsp')
+    .description('Probability that sentence B follows sentence A (next-sentence prediction)')
+    .requiredOption('--model <dir>', 'BERT folder with the NSP head')
+    .argument('<sentenceA>')
+    .argument('<sentenceB>')
+    .action(async (a: string, b: string, opts: { model: string }) => nextSentence(opts.model, a, b));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,50 @@
+/**
+ * Picks the tfjs backend. Node: wasm, cpu as fallback. Browser: webgpu → webgl → wasm → cpu
+ * (webgpu/webgl must have been imported by the caller, which keeps core free of GPU packages).
+ * `WB_BACKEND` (env in Node, or the `backend` argument) always wins, and the choice is reported.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+export function defaultBackendOrder(): BackendName[] {
+  return isNode ? ['wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+}
+
+let chosen: BackendName | undefined;
+
+/** Initialises the first backend that works and returns its name. Idempotent. */
+export async function initBackend(requested?: string): Promise<BackendName> {
+  const override = requested ?? (isNode ? process.env.WB_BACKEND : undefined);
+  if (chosen && (!override || override === chosen)) return chosen;
+  const order = override ? [override as BackendName] : defaultBackendOrder();
+  const failures: string[] = [];
+  for (const name of order) {
+    if (!tf.findBackendFactory(name)) {
+      failures.push(`${name}: not registered`);
+      continue;
+    }
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        chosen = name;
+        return name;
+      }
+      failures.push(`${name}: failed to initialise`);
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`No tfjs backend could be initialised (tried ${failures.join('; ')})`);
+}
+
+/** The backend in use, for reports and run records. */
+export function backendName(): string {
+  return tf.getBackend();
+}
+
+export { tf };

@@ -1,0 +1,27 @@
+/** Loading any shipped or downloaded model folder by what its files say it is (Node). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBertCheckpoint, resolveModelDir } from './checkpoint/model-folder.js';
+import { BertModel } from './models/bert-model.js';
+import { loadBertTokenizer } from './tokenize/load.js';
+
+export async function loadBert(dir: string): Promise<BertModel> {
+  const checkpoint = loadBertCheckpoint(dir);
+  const tokenizer = loadBertTokenizer(checkpoint.dir);
+  if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
+    throw new Error(
+      `${checkpoint.dir}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize}`,
+    );
+  }
+  return new BertModel(checkpoint.config, checkpoint.weights, tokenizer);
+}
+
+export type ModelFamily = 'bert' | 'elmo';
+
+/** BERT folders have config.json; AllenNLP ELMo folders have options.json + an hdf5 file. */
+export function detectModelFamily(dir: string): ModelFamily {
+  const folder = resolveModelDir(dir);
+  if (existsSync(join(folder, 'config.json'))) return 'bert';
+  if (existsSync(join(folder, 'options.json'))) return 'elmo';
+  throw new Error(`${folder}: neither config.json (BERT) nor options.json (ELMo) found`);
+}

@@ -1,0 +1,842 @@
+/**
+ * ELMo (Peters et al. 2018): a character CNN gives each word a context-independent vector, a
+ * two-layer biLSTM language model reads the sentence forwards and backwards, and a task learns
+ * how to mix the layers (ScalarMix: softmax-normalised weights a1, a2, ... times a gamma).
+ *
+ * This follows AllenNLP's `Elmo` / `_ElmoCharacterEncoder` / `ElmoLstm` / `LstmCellWithProjection`
+ * (and the original bilm-tf graph they were ported from), so real AllenNLP checkpoints give the same
+ * vectors. Weights are a plain object keyed by the names of AllenNLP's `weights.hdf5`, in the stored
+ * TensorFlow layout (nothing is transposed or reordered at load time):
+ *
+ *   char_embed                                  [261, E]       row c = raw character id c (0 is added for masking)
+ *   CNN/W_cnn_i, CNN/b_cnn_i                    [1, w, E, n], [n]   one per char_cnn.filters[i] = [w, n]
+ *   CNN_high_k/W_carry, b_carry, W_transform, b_transform   [F, F], [F]   (F = sum of n)
+ *   CNN_proj/W_proj, CNN_proj/b_proj            [F, P], [P]    (P = lstm.projection_dim)
+ *   RNN_d/RNN/MultiRNNCell/Cell{l}/LSTMCell/W_0  [in + P, 4C]   d = 0 forward, 1 backward; gates i, j, f, o
+ *   RNN_d/RNN/MultiRNNCell/Cell{l}/LSTMCell/B    [4C]           TF adds 1.0 to the forget gate at run time
+ *   RNN_d/RNN/MultiRNNCell/Cell{l}/LSTMCell/W_P_0 [C, P]        (C = lstm.dim)
+ *   softmax/W, softmax/b                        [V, P], [V]    only for language-model training
+ *
+ * Details that matter for parity: max over time THEN the activation in the CNN; the highway is
+ * `carry * relu(x Wt + bt) + (1 - carry) * x` with `carry = sigmoid(x Wc + bc)` (AllenNLP stores the
+ * same thing as `g * x + (1 - g) * f(x)` with negated carry weights); the memory cell is clipped before
+ * `o * tanh(c)` and the projected state after the projection; no skip connection into the first layer;
+ * the backward LSTM runs over each sentence reversed within its own length, from a zero state.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ContextualEmbedder, EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
+import { batchToElmoCharIds, ELMoCharacterMapper } from '../tokenize/elmo-chars.js';
+
+// ---------------------------------------------------------------------------------------------
+// Options (AllenNLP's / bilm-tf's options.json, kept as is)
+// ---------------------------------------------------------------------------------------------
+
+export interface ElmoOptions {
+  lstm: {
+    /** Memory cell size C. */
+    dim: number;
+    /** Output (and token-embedding) size P. */
+    projection_dim: number;
+    n_layers: number;
+    cell_clip?: number | null;
+    proj_clip?: number | null;
+    use_skip_connections: boolean;
+  };
+  char_cnn: {
+    embedding: { dim: number };
+    /** [width, number of filters] per convolution. */
+    filters: Array<[number, number]>;
+    n_highway: number;
+    n_characters?: number;
+    max_characters_per_token: number;
+    activation: 'relu' | 'tanh';
+  };
+  /** bilm-tf's training options (n_tokens_vocab, dropout, ...) are kept but not used here. */
+  [key: string]: unknown;
+}
+
+export type ElmoWeights = Record<string, tf.Tensor>;
+
+/** Parses and checks options.json; `source` names the file in errors. */
+export function parseElmoOptions(json: unknown, source = 'options.json'): ElmoOptions {
+  const o = json as Partial<ElmoOptions>;
+  const need = (cond: unknown, what: string) => {
+    if (!cond) throw new Error(`${source}: ${what}`);
+  };
+  need(o && typeof o === 'object', 'must be a JSON object with "lstm" and "char_cnn"');
+  need(o.lstm && typeof o.lstm === 'object', 'missing "lstm"');
+  need(o.char_cnn && typeof o.char_cnn === 'object', 'missing "char_cnn"');
+  const { lstm, char_cnn: cnn } = o as ElmoOptions;
+  for (const key of ['dim', 'projection_dim'] as const) {
+    need(Number.isInteger(lstm[key]) && lstm[key] > 0, `lstm.${key} must be a positive integer (got ${JSON.stringify(lstm[key])})`);
+  }
+  const nLayers = lstm.n_layers ?? 1;
+  need(Number.isInteger(nLayers) && nLayers > 0, `lstm.n_layers must be a positive integer (got ${JSON.stringify(lstm.n_layers)})`);
+  need(cnn.embedding && Number.isInteger(cnn.embedding.dim), 'char_cnn.embedding.dim must be an integer');
+  need(
+    Array.isArray(cnn.filters) && cnn.filters.length > 0 &&
+      cnn.filters.every((f) => Array.isArray(f) && f.length === 2 && f.every((v) => Number.isInteger(v) && v > 0)),
+    `char_cnn.filters must be a list of [width, count] pairs (got ${JSON.stringify(cnn.filters)})`,
+  );
+  const activation = cnn.activation ?? 'relu';
+  need(activation === 'relu' || activation === 'tanh', `char_cnn.activation must be "relu" or "tanh" (got ${JSON.stringify(cnn.activation)})`);
+  const maxChars = cnn.max_characters_per_token ?? 50;
+  need(
+    cnn.filters.every(([w]) => w <= maxChars),
+    `char_cnn.filters has a width above max_characters_per_token (${maxChars})`,
+  );
+  return {
+    ...(o as ElmoOptions),
+    lstm: { ...lstm, n_layers: nLayers, use_skip_connections: !!lstm.use_skip_connections },
+    char_cnn: { ...cnn, activation, n_highway: cnn.n_highway ?? 0, max_characters_per_token: maxChars },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weight names and shapes
+// ---------------------------------------------------------------------------------------------
+
+export const elmoNames = {
+  charEmbed: 'char_embed',
+  cnnWeight: (i: number) => `CNN/W_cnn_${i}`,
+  cnnBias: (i: number) => `CNN/b_cnn_${i}`,
+  highway: (k: number, part: 'W_carry' | 'b_carry' | 'W_transform' | 'b_transform') => `CNN_high_${k}/${part}`,
+  projWeight: 'CNN_proj/W_proj',
+  projBias: 'CNN_proj/b_proj',
+  /** direction 0 = forward, 1 = backward (bilm-tf's RNN_0 / RNN_1). */
+  lstm: (direction: number, layer: number, part: 'W_0' | 'B' | 'W_P_0') =>
+    `RNN_${direction}/RNN/MultiRNNCell/Cell${layer}/LSTMCell/${part}`,
+  softmaxWeight: 'softmax/W',
+  softmaxBias: 'softmax/b',
+} as const;
+
+export interface ElmoWeightSpec {
+  shape: number[];
+  /** Which option implies this shape (for error messages). */
+  from: string;
+}
+
+/** Number of raw character ids the char embedding covers (AllenNLP adds row 0 for masking on top). */
+export const ELMO_CHAR_EMBED_ROWS = 261;
+
+/**
+ * Every weight the options imply, with its shape. The CNN projection exists only when the filters
+ * do not already sum to projection_dim, and the LSTM projection only when projection_dim < dim (as in
+ * bilm-tf). `vocabSize` adds the language-model softmax.
+ */
+export function elmoWeightShapes(options: ElmoOptions, extra: { vocabSize?: number } = {}): Map<string, ElmoWeightSpec> {
+  const { lstm, char_cnn: cnn } = options;
+  const E = cnn.embedding.dim;
+  const F = nFilters(options);
+  const P = lstm.projection_dim;
+  const C = lstm.dim;
+  const specs = new Map<string, ElmoWeightSpec>();
+  specs.set(elmoNames.charEmbed, { shape: [ELMO_CHAR_EMBED_ROWS, E], from: 'char_cnn.embedding.dim' });
+  cnn.filters.forEach(([w, n], i) => {
+    specs.set(elmoNames.cnnWeight(i), { shape: [1, w, E, n], from: `char_cnn.filters[${i}] = [${w}, ${n}]` });
+    specs.set(elmoNames.cnnBias(i), { shape: [n], from: `char_cnn.filters[${i}] = [${w}, ${n}]` });
+  });
+  for (let k = 0; k < cnn.n_highway; k++) {
+    const from = `char_cnn.n_highway = ${cnn.n_highway}, sum of filters = ${F}`;
+    specs.set(elmoNames.highway(k, 'W_carry'), { shape: [F, F], from });
+    specs.set(elmoNames.highway(k, 'b_carry'), { shape: [F], from });
+    specs.set(elmoNames.highway(k, 'W_transform'), { shape: [F, F], from });
+    specs.set(elmoNames.highway(k, 'b_transform'), { shape: [F], from });
+  }
+  if (F !== P) {
+    const from = `sum of char_cnn.filters = ${F}, lstm.projection_dim = ${P}`;
+    specs.set(elmoNames.projWeight, { shape: [F, P], from });
+    specs.set(elmoNames.projBias, { shape: [P], from });
+  }
+  for (let d = 0; d < 2; d++) {
+    for (let l = 0; l < lstm.n_layers; l++) {
+      const from = `lstm.dim = ${C}, lstm.projection_dim = ${P}, layer ${l} of lstm.n_layers = ${lstm.n_layers}`;
+      specs.set(elmoNames.lstm(d, l, 'W_0'), { shape: [P + (P < C ? P : C), 4 * C], from });
+      specs.set(elmoNames.lstm(d, l, 'B'), { shape: [4 * C], from });
+      if (P < C) specs.set(elmoNames.lstm(d, l, 'W_P_0'), { shape: [C, P], from });
+    }
+  }
+  if (extra.vocabSize) {
+    specs.set(elmoNames.softmaxWeight, { shape: [extra.vocabSize, P], from: `vocabulary of ${extra.vocabSize} words` });
+    specs.set(elmoNames.softmaxBias, { shape: [extra.vocabSize], from: `vocabulary of ${extra.vocabSize} words` });
+  }
+  return specs;
+}
+
+function nFilters(options: ElmoOptions): number {
+  return options.char_cnn.filters.reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** Checks that `weights` has every tensor the options imply, with that shape. */
+export function checkElmoWeights(weights: ElmoWeights, options: ElmoOptions, source = 'weights'): void {
+  const vocab = weights[elmoNames.softmaxWeight]?.shape[0];
+  for (const [name, { shape, from }] of elmoWeightShapes(options, { vocabSize: vocab })) {
+    const t = weights[name];
+    if (!t) throw new Error(`${source}: weight "${name}" is missing (expected shape [${shape}] from ${from})`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new Error(`${source}: weight "${name}" has shape [${t.shape}] but the options imply [${shape}] (${from})`);
+    }
+  }
+}
+
+/** Deterministic mulberry32 stream in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Fresh weights with bilm-tf's initialisers (char embeddings U(-1, 1); CNN U(±0.05) for relu or
+ * N(0, 1/(w·E)) for tanh; highways N(0, 1/F) with the carry bias at -2; projection N(0, 1/F); LSTM
+ * kernels Glorot-uniform, biases 0; softmax N(0, 1/P)). Same seed, same weights.
+ */
+export function initElmoWeights(options: ElmoOptions, init: { seed?: number; vocabSize?: number } = {}): ElmoWeights {
+  const random = seededRandom(init.seed ?? 0);
+  const weights: ElmoWeights = {};
+  const uniform = (shape: number[], limit: number) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = (random() * 2 - 1) * limit;
+    return tf.tensor(data, shape, 'float32');
+  };
+  const normal = (shape: number[], std: number) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const u = Math.max(random(), 1e-12);
+      data[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+    }
+    return tf.tensor(data, shape, 'float32');
+  };
+  const E = options.char_cnn.embedding.dim;
+  const F = nFilters(options);
+  for (const [name, { shape }] of elmoWeightShapes(options, { vocabSize: init.vocabSize })) {
+    let t: tf.Tensor;
+    if (name === elmoNames.charEmbed) t = uniform(shape, 1);
+    else if (name.startsWith('CNN/W_cnn_')) {
+      t = options.char_cnn.activation === 'relu' ? uniform(shape, 0.05) : normal(shape, Math.sqrt(1 / (shape[1] * E)));
+    } else if (name.startsWith('CNN_high_')) {
+      if (name.endsWith('W_carry') || name.endsWith('W_transform')) t = normal(shape, Math.sqrt(1 / F));
+      else t = tf.fill(shape, name.endsWith('b_carry') ? -2 : 0);
+    } else if (name === elmoNames.projWeight) t = normal(shape, Math.sqrt(1 / F));
+    else if (name.endsWith('/W_0') || name.endsWith('/W_P_0')) t = uniform(shape, Math.sqrt(6 / (shape[0] + shape[1])));
+    else if (name === elmoNames.softmaxWeight) t = normal(shape, 1 / Math.sqrt(options.lstm.projection_dim));
+    else t = tf.zeros(shape);
+    weights[name] = t;
+  }
+  return weights;
+}
+
+/** Variables over the same values, for tf.variableGrads / optimizer.minimize. */
+export function elmoVariables(weights: ElmoWeights, trainable = true): Record<string, tf.Variable> {
+  return Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable, `elmo/${name}`)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small differentiable helpers (tfjs-backend-wasm has no UnsortedSegmentSum, so gather's own
+// gradient does not run there; these scatter the gradient back instead).
+// ---------------------------------------------------------------------------------------------
+
+type CustomGradient = Parameters<typeof tf.customGrad>[0];
+
+/** An int32 scalar (plain numbers become float32 and would turn index arithmetic into floats). */
+const int = (n: number) => tf.scalar(n, 'int32');
+
+/** table[indices] along axis 0, with a gradient that works on every backend. */
+export function gatherRows(table: tf.Tensor, indices: tf.Tensor1D): tf.Tensor {
+  const f = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([indices]);
+    return {
+      value: tf.gather(t, indices),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, t.shape),
+    };
+  }) as CustomGradient);
+  return f(table) as tf.Tensor;
+}
+
+/**
+ * tf.reverse_sequence on axis 1 of x [batch, time, ...]: each row's first lengths[b] steps reversed,
+ * the rest (padding) left in place. It is its own inverse, which gives its gradient.
+ */
+export function reverseSequence(x: tf.Tensor, lengths: tf.Tensor1D): tf.Tensor {
+  return tf.tidy(() => {
+    const [batch, time] = x.shape;
+    const t = tf.reshape(tf.range(0, time, 1, 'int32'), [1, time]);
+    const len = tf.reshape(tf.cast(lengths, 'int32'), [batch, 1]);
+    const reversed = tf.sub(tf.sub(len, int(1)), t);
+    const within = tf.less(t, len);
+    const source = tf.where(within, reversed, tf.add(t, tf.zerosLike(len)));
+    const flatIndex = tf.reshape(tf.add(source, tf.mul(tf.reshape(tf.range(0, batch, 1, 'int32'), [batch, 1]), int(time))), [-1]) as tf.Tensor1D;
+    const flat = tf.reshape(x, [batch * time, -1]);
+    const f = tf.customGrad(((v: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([flatIndex]);
+      return {
+        value: tf.gather(v, flatIndex),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.gather(dy, saved[0]),
+      };
+    }) as CustomGradient);
+    return tf.reshape(f(flat) as tf.Tensor, x.shape);
+  });
+}
+
+/** [batch, time] float mask from lengths. */
+function sequenceMask(lengths: tf.Tensor1D, time: number): tf.Tensor2D {
+  return tf.tidy(() =>
+    tf.cast(tf.less(tf.reshape(tf.range(0, time, 1, 'int32'), [1, time]), tf.reshape(lengths, [-1, 1])), 'float32'),
+  ) as tf.Tensor2D;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character encoder: char embedding → convolutions (max over time, then activation) → highways
+// → projection. AllenNLP's _ElmoCharacterEncoder, bilm-tf's _build_word_char_embeddings.
+// ---------------------------------------------------------------------------------------------
+
+/** Tokens encoded per slice of the CNN (bounds the memory of the width×filters im2col matrices). */
+const CNN_CHUNK_TOKENS = 512;
+
+/**
+ * Context-independent token vectors: charIds [..., max_characters_per_token] (AllenNLP ids, 0 =
+ * masking) → [..., projection_dim].
+ */
+export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const cnn = options.char_cnn;
+    const maxChars = cnn.max_characters_per_token;
+    if (charIds.shape[charIds.rank - 1] !== maxChars) {
+      throw new Error(
+        `ELMo character ids have ${charIds.shape[charIds.rank - 1]} characters per word but options.json says max_characters_per_token = ${maxChars}`,
+      );
+    }
+    const E = cnn.embedding.dim;
+    const ids = tf.reshape(tf.cast(charIds, 'int32'), [-1, maxChars]);
+    const nTokens = ids.shape[0];
+    // Row 0 is the masking character (zeros), as AllenNLP and bilm-tf add it at load time.
+    const table = tf.concat([tf.zeros([1, E]), weights[elmoNames.charEmbed]], 0);
+    const activation = cnn.activation === 'tanh' ? tf.tanh : tf.relu;
+    const pieces: tf.Tensor[] = [];
+    for (let start = 0; start < nTokens; start += CNN_CHUNK_TOKENS) {
+      const n = Math.min(CNN_CHUNK_TOKENS, nTokens - start);
+      const chunkIds = tf.reshape(tf.slice(ids, [start, 0], [n, maxChars]), [-1]) as tf.Tensor1D;
+      const emb = tf.reshape(gatherRows(table, chunkIds), [n, maxChars, E]);
+      const convs = cnn.filters.map(([width, count], i) => {
+        // A 'valid' 1-D convolution as one matmul: stack the `width` shifted windows (im2col).
+        const steps = maxChars - width + 1;
+        const windows =
+          width === 1 ? emb : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(emb, [0, k, 0], [n, steps, E])), 2);
+        const kernel = tf.reshape(weights[elmoNames.cnnWeight(i)], [width * E, count]);
+        const convolved = tf.reshape(tf.matMul(tf.reshape(windows, [n * steps, width * E]), kernel), [n, steps, count]);
+        // bias, max over time, then the activation (adding the bias after the max is the same number)
+        return activation(tf.add(tf.max(convolved, 1), weights[elmoNames.cnnBias(i)]));
+      });
+      let x = convs.length === 1 ? convs[0] : tf.concat(convs, 1);
+      for (let k = 0; k < cnn.n_highway; k++) {
+        const carry = tf.sigmoid(tf.add(tf.matMul(x, weights[elmoNames.highway(k, 'W_carry')]), weights[elmoNames.highway(k, 'b_carry')]));
+        const transform = tf.relu(
+          tf.add(tf.matMul(x, weights[elmoNames.highway(k, 'W_transform')]), weights[elmoNames.highway(k, 'b_transform')]),
+        );
+        x = tf.add(tf.mul(carry, transform), tf.mul(tf.sub(1, carry), x));
+      }
+      if (weights[elmoNames.projWeight]) {
+        x = tf.add(tf.matMul(x, weights[elmoNames.projWeight]), weights[elmoNames.projBias]);
+      }
+      pieces.push(x);
+    }
+    const out = pieces.length === 1 ? pieces[0] : tf.concat(pieces, 0);
+    return tf.reshape(out, [...charIds.shape.slice(0, -1), out.shape[1] as number]);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The biLM. Both directions run together as a batch of 2 ([2, batch, time, ...]): the backward
+// direction works on each sentence reversed within its own length (bilm-tf's reverse_sequence),
+// so in that space both are plain left-to-right LSTMs with the padding at the end, and a padded
+// step can never reach a real one.
+// ---------------------------------------------------------------------------------------------
+
+/** One layer of LstmCellWithProjection for both directions: x [2, B, T, in] → [2, B, T, P]. */
+function lstmLayer(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor3D, // [2, in + P, 4C], gates i, j, f, o
+  bias: tf.Tensor2D, // [2, 4C], forget bias already added
+  projection: tf.Tensor3D | null, // [2, C, P]
+  cellClip: number | null | undefined,
+  projClip: number | null | undefined,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, batch, time, inSize] = x.shape;
+    const fourC = kernel.shape[2];
+    const C = fourC / 4;
+    const P = projection ? projection.shape[2] : C;
+    const inputKernel = tf.slice(kernel, [0, 0, 0], [2, inSize, fourC]);
+    const stateKernel = tf.slice(kernel, [0, inSize, 0], [2, P, fourC]);
+    // The input half of every gate for all steps at once, then time-major.
+    const projected = tf.add(tf.matMul(tf.reshape(x, [2, batch * time, inSize]), inputKernel), tf.reshape(bias, [2, 1, fourC]));
+    const steps = tf.unstack(tf.transpose(tf.reshape(projected, [2, batch, time, fourC]), [2, 0, 1, 3]));
+    projected.dispose();
+    let h: tf.Tensor = tf.zeros([2, batch, P]);
+    let c: tf.Tensor = tf.zeros([2, batch, C]);
+    const outputs: tf.Tensor[] = [];
+    for (let t = 0; t < time; t++) {
+      const [hNext, cNext] = tf.tidy(() => {
+        const gates = tf.add(steps[t], tf.matMul(h, stateKernel));
+        const [i, j, f, o] = tf.split(gates, 4, 2);
+        let memory = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(j)));
+        if (cellClip) memory = tf.clipByValue(memory, -cellClip, cellClip);
+        let state = tf.mul(tf.sigmoid(o), tf.tanh(memory));
+        if (projection) state = tf.matMul(state, projection);
+        if (projClip) state = tf.clipByValue(state, -projClip, projClip);
+        return [state, memory];
+      });
+      steps[t].dispose();
+      c.dispose();
+      if (t === 0) h.dispose();
+      outputs.push(hNext);
+      h = hNext;
+      c = cNext;
+    }
+    return tf.stack(outputs, 2) as tf.Tensor4D;
+  });
+}
+
+export interface ElmoBiLmOutputs {
+  /** Token vectors [batch, time, P] (sentence boundaries included). */
+  tokenEmbedding: tf.Tensor3D;
+  /** Per LSTM layer [2, batch, time, P]: [0] forward, [1] backward in reversed-within-length order. */
+  directional: tf.Tensor4D[];
+  /** [batch] sentence lengths (boundaries included). */
+  lengths: tf.Tensor1D;
+}
+
+/**
+ * The biLM over character ids that already hold `<S>`/`</S>` (see addSentenceBoundaries), from a zero
+ * state. Outputs at padded steps are zero.
+ */
+export function elmoBiLm(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor3D, lengths: tf.Tensor1D): ElmoBiLmOutputs {
+  return tf.tidy(() => {
+    const { lstm } = options;
+    const time = charIds.shape[1];
+    const tokenEmbedding = elmoTokenEmbedding(weights, options, charIds) as tf.Tensor3D;
+    const mask = tf.reshape(sequenceMask(lengths, time), [1, -1, time, 1]);
+    let input = tf.stack([tokenEmbedding, reverseSequence(tokenEmbedding, lengths)]) as tf.Tensor4D;
+    const fourC = 4 * lstm.dim;
+    const forgetBias = tf.concat([tf.zeros([2 * lstm.dim]), tf.ones([lstm.dim]), tf.zeros([lstm.dim])]);
+    const directional: tf.Tensor4D[] = [];
+    for (let layer = 0; layer < lstm.n_layers; layer++) {
+      const both = (part: 'W_0' | 'B' | 'W_P_0') => {
+        const fw = weights[elmoNames.lstm(0, layer, part)];
+        const bw = weights[elmoNames.lstm(1, layer, part)];
+        return fw && bw ? tf.stack([fw, bw]) : null;
+      };
+      const kernel = both('W_0') as tf.Tensor3D;
+      if (!kernel) throw new Error(`ELMo weights lack ${elmoNames.lstm(0, layer, 'W_0')} / ${elmoNames.lstm(1, layer, 'W_0')}`);
+      const bias = tf.add(both('B') as tf.Tensor2D, forgetBias) as tf.Tensor2D;
+      let output: tf.Tensor = lstmLayer(input, kernel, tf.reshape(bias, [2, fourC]), both('W_P_0') as tf.Tensor3D | null, lstm.cell_clip, lstm.proj_clip);
+      if (lstm.use_skip_connections && layer > 0) output = tf.add(output, input);
+      output = tf.mul(output, mask) as tf.Tensor4D;
+      directional.push(output as tf.Tensor4D);
+      input = output as tf.Tensor4D;
+    }
+    return { tokenEmbedding, directional, lengths: tf.clone(lengths) };
+  });
+}
+
+/**
+ * AllenNLP's add_sentence_boundary_token_ids: charIds [B, T, 50] (words left-aligned, `mask` [B, T])
+ * → [B, T + 2, 50] with `<S>` first and `</S>` right after each sentence's last word, plus the new lengths.
+ */
+export function addSentenceBoundaries(charIds: tf.Tensor3D, mask: tf.Tensor2D): { charIds: tf.Tensor3D; lengths: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const [batch, time, chars] = charIds.shape;
+    const m = tf.cast(mask, 'int32');
+    const lengths = tf.sum(m, 1) as tf.Tensor1D;
+    const words = tf.pad(tf.mul(tf.cast(charIds, 'int32'), tf.reshape(m, [batch, time, 1])), [[0, 0], [1, 1], [0, 0]]);
+    const position = tf.reshape(tf.range(0, time + 2, 1, 'int32'), [1, time + 2, 1]);
+    const isBos = tf.cast(tf.equal(position, int(0)), 'int32');
+    const isEos = tf.cast(tf.equal(position, tf.reshape(tf.add(lengths, int(1)), [batch, 1, 1])), 'int32');
+    const plus1 = (ids: readonly number[]) => tf.tensor3d(ids.map((c) => c + 1), [1, 1, chars], 'int32');
+    const withBoundaries = tf.add(
+      tf.add(words, tf.mul(isBos, plus1(ELMoCharacterMapper.beginningOfSentenceCharacters))),
+      tf.mul(isEos, plus1(ELMoCharacterMapper.endOfSentenceCharacters)),
+    ) as tf.Tensor3D;
+    return { charIds: withBoundaries, lengths: tf.add(lengths, int(2)) as tf.Tensor1D };
+  });
+}
+
+export interface ElmoOutputs {
+  /**
+   * n_layers + 1 tensors [batch, time, 2 * projection_dim]: the token layer duplicated to both halves,
+   * then each biLSTM layer as [forward; backward]. Zero at padded words; no `<S>`/`</S>`.
+   */
+  layers: tf.Tensor3D[];
+  /** [batch, time] float32, 1 for words. */
+  mask: tf.Tensor2D;
+}
+
+/**
+ * The pure forward function: charIds [batch, time, 50] (AllenNLP ids from batchToElmoCharIds, words
+ * left-aligned, all-zero rows for padding) and an optional mask [batch, time] (derived from the ids
+ * when absent). Sentence boundaries are added and removed here, as AllenNLP's Elmo does.
+ */
+export function elmoForward(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor3D, mask?: tf.Tensor2D): ElmoOutputs {
+  return tf.tidy(() => {
+    const [batch, time] = charIds.shape;
+    const wordMask = (mask ? tf.cast(mask, 'float32') : tf.cast(tf.any(tf.greater(charIds, 0), 2), 'float32')) as tf.Tensor2D;
+    const bounded = addSentenceBoundaries(charIds, wordMask);
+    const bilm = elmoBiLm(weights, options, bounded.charIds, bounded.lengths);
+    const keep = tf.reshape(wordMask, [batch, time, 1]);
+    // Drop <S> (index 0) and everything from </S> on (masked to zero).
+    const strip = (x: tf.Tensor) => tf.mul(tf.slice(x, [0, 1, 0], [batch, time, -1]), keep) as tf.Tensor3D;
+    const token = strip(bilm.tokenEmbedding);
+    const layers: tf.Tensor3D[] = [tf.concat([token, token], 2)];
+    for (const out of bilm.directional) {
+      const [forward, backwardReversed] = tf.unstack(out);
+      const backward = reverseSequence(backwardReversed, bilm.lengths);
+      layers.push(strip(tf.concat([forward, backward], 2)));
+    }
+    return { layers, mask: wordMask };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ScalarMix: gamma * sum_k softmax(s)_k * layer_k (optionally layer-normalising each layer over the
+// unmasked values, as AllenNLP's do_layer_norm).
+// ---------------------------------------------------------------------------------------------
+
+export function scalarMix(
+  layers: tf.Tensor[],
+  scalarParameters: tf.Tensor,
+  gamma: tf.Tensor,
+  options: { mask?: tf.Tensor; doLayerNorm?: boolean } = {},
+): tf.Tensor {
+  if (layers.length !== scalarParameters.size) {
+    throw new Error(`ScalarMix has ${scalarParameters.size} weights but got ${layers.length} layers`);
+  }
+  return tf.tidy(() => {
+    const weights = tf.unstack(tf.softmax(tf.reshape(scalarParameters, [-1])));
+    let norm = (x: tf.Tensor) => x;
+    if (options.doLayerNorm) {
+      if (!options.mask) throw new Error('ScalarMix with doLayerNorm needs the mask');
+      const mask = tf.expandDims(tf.cast(options.mask, 'float32'), -1);
+      const count = tf.mul(tf.sum(mask), layers[0].shape[layers[0].rank - 1]);
+      norm = (x: tf.Tensor) => {
+        const masked = tf.mul(x, mask);
+        const mean = tf.div(tf.sum(masked), count);
+        const variance = tf.div(tf.sum(tf.square(tf.mul(tf.sub(masked, mean), mask))), count);
+        return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-13)));
+      };
+    }
+    const pieces = layers.map((layer, k) => tf.mul(weights[k], norm(layer)));
+    return tf.mul(gamma, pieces.length === 1 ? pieces[0] : tf.addN(pieces));
+  });
+}
+
+/** A trainable ScalarMix (AllenNLP's): scalar parameters start at 0 (equal weights), gamma at 1. */
+export class ScalarMix {
+  readonly scalarParameters: tf.Variable;
+  readonly gamma: tf.Variable;
+  readonly doLayerNorm: boolean;
+
+  constructor(
+    readonly mixtureSize: number,
+    options: { doLayerNorm?: boolean; initialScalarParameters?: number[]; trainable?: boolean; name?: string } = {},
+  ) {
+    const initial = options.initialScalarParameters ?? new Array<number>(mixtureSize).fill(0);
+    if (initial.length !== mixtureSize) {
+      throw new Error(`ScalarMix: ${initial.length} initial parameters for ${mixtureSize} layers`);
+    }
+    const trainable = options.trainable ?? true;
+    const name = options.name ?? `scalar_mix_${ScalarMix.count++}`;
+    this.scalarParameters = tf.variable(tf.tensor1d(initial), trainable, `${name}/scalar_parameters`);
+    this.gamma = tf.variable(tf.scalar(1), trainable, `${name}/gamma`);
+    this.doLayerNorm = options.doLayerNorm ?? false;
+  }
+
+  private static count = 0;
+
+  apply(layers: tf.Tensor[], mask?: tf.Tensor): tf.Tensor {
+    return scalarMix(layers, this.scalarParameters, this.gamma, { mask, doLayerNorm: this.doLayerNorm });
+  }
+
+  /** The normalised layer weights (softmax of the scalar parameters) and gamma. */
+  values(): { weights: number[]; gamma: number } {
+    const weights = tf.tidy(() => tf.softmax(this.scalarParameters as tf.Tensor1D).arraySync() as number[]);
+    return { weights, gamma: this.gamma.arraySync() as number };
+  }
+
+  variables(): tf.Variable[] {
+    return [this.scalarParameters, this.gamma];
+  }
+
+  dispose(): void {
+    this.scalarParameters.dispose();
+    this.gamma.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The biLM training objective: the forward LM predicts the next word, the backward LM the previous
+// one, each from its half of the top layer, through one softmax over a word vocabulary shared by both
+// directions (bilm-tf). Loss = (forward mean + backward mean) / 2 in nats per word.
+// ---------------------------------------------------------------------------------------------
+
+export interface ElmoLmBatch {
+  /** [batch, time, 50] ids of the words (no `<S>`/`</S>`), from batchToElmoCharIds. */
+  charIds: tf.Tensor3D;
+  /** The vocabulary ids of the same words, one list per sentence. */
+  wordIds: number[][];
+}
+
+export interface ElmoLmLossOptions {
+  /** Vocabulary ids of `<S>` and `</S>` (the backward LM's last target, the forward LM's). */
+  bosId: number;
+  eosId: number;
+  /** 'full' (default) or TF's sampled softmax with a log-uniform sampler (vocabulary sorted by frequency). */
+  softmax?: 'full' | 'sampled';
+  /** Negative samples per batch for 'sampled' (bilm-tf's n_negative_samples_batch; default 8192). */
+  numSampled?: number;
+  /** Seeds the negative samples (pass e.g. the step number for reproducible runs); random when absent. */
+  seed?: number;
+}
+
+/**
+ * Samples `count` distinct ids from TF's log-uniform (Zipfian) distribution over [0, range) and
+ * returns them with the expected counts TF's unique sampler reports (-expm1(tries * log1p(-p))).
+ */
+export function logUniformSample(
+  count: number,
+  range: number,
+  random: () => number,
+): { sampled: number[]; expectedCount: (id: number) => number } {
+  const logRange = Math.log(range + 1);
+  const probability = (id: number) => (Math.log(id + 2) - Math.log(id + 1)) / logRange;
+  const seen = new Set<number>();
+  const sampled: number[] = [];
+  let tries = 0;
+  while (sampled.length < count) {
+    tries++;
+    const id = Math.min(range - 1, Math.floor(Math.exp(random() * logRange)) - 1);
+    if (!seen.has(id)) {
+      seen.add(id);
+      sampled.push(id);
+    }
+  }
+  const expectedCount = (id: number) => -Math.expm1(tries * Math.log1p(-probability(id)));
+  return { sampled, expectedCount };
+}
+
+export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: ElmoLmBatch, loss: ElmoLmLossOptions): tf.Scalar {
+  const softmaxW = weights[elmoNames.softmaxWeight];
+  const softmaxB = weights[elmoNames.softmaxBias];
+  if (!softmaxW || !softmaxB) {
+    throw new Error(
+      `elmoLmLoss needs "${elmoNames.softmaxWeight}" [vocab, ${options.lstm.projection_dim}] and "${elmoNames.softmaxBias}" [vocab] (initElmoWeights(options, { vocabSize }))`,
+    );
+  }
+  const vocab = softmaxW.shape[0];
+  const [batchSize, time] = batch.charIds.shape;
+  if (batch.wordIds.length !== batchSize) {
+    throw new Error(`elmoLmLoss: ${batch.wordIds.length} word-id lists for a batch of ${batchSize}`);
+  }
+  // Targets in each direction's own order: position t predicts position t + 1 of
+  // [<S>, w1..wn, </S>] (forward) or of [</S>, wn..w1, <S>] (backward, reversed within the length).
+  const bounded = time + 2;
+  const rows: number[] = [];
+  const targets: number[] = [];
+  for (let d = 0; d < 2; d++) {
+    batch.wordIds.forEach((ids, b) => {
+      if (ids.length > time) throw new Error(`elmoLmLoss: sentence ${b} has ${ids.length} word ids but the char ids hold ${time} words`);
+      for (const id of ids) {
+        if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new Error(`elmoLmLoss: word id ${id} outside the softmax vocabulary of ${vocab}`);
+      }
+      const sequence = d === 0 ? [loss.bosId, ...ids, loss.eosId] : [loss.eosId, ...[...ids].reverse(), loss.bosId];
+      for (let t = 0; t + 1 < sequence.length; t++) {
+        rows.push((d * batchSize + b) * bounded + t);
+        targets.push(sequence[t + 1]);
+      }
+    });
+  }
+  const numSampled = Math.min(loss.numSampled ?? 8192, vocab);
+  const sampled = loss.softmax === 'sampled' && numSampled < vocab;
+  return tf.tidy(() => {
+    const lengths = batch.wordIds.map((ids) => ids.length);
+    const mask = sequenceMask(tf.tensor1d(lengths, 'int32'), time);
+    const withBoundaries = addSentenceBoundaries(batch.charIds, mask);
+    const bilm = elmoBiLm(weights, options, withBoundaries.charIds, withBoundaries.lengths);
+    const top = bilm.directional[bilm.directional.length - 1];
+    const P = top.shape[3];
+    const hidden = gatherRows(tf.reshape(top, [-1, P]), tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
+    const targetIds = tf.tensor1d(targets, 'int32');
+    let perWord: tf.Tensor;
+    if (!sampled) {
+      const logits = tf.add(tf.matMul(hidden, softmaxW, false, true), softmaxB);
+      perWord = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targetIds, vocab)), 1));
+    } else {
+      const random = seededRandom(loss.seed ?? Math.floor(Math.random() * 2 ** 32));
+      const { sampled: negatives, expectedCount } = logUniformSample(numSampled, vocab, random);
+      const trueW = gatherRows(softmaxW, targetIds);
+      const trueB = gatherRows(tf.reshape(softmaxB, [-1, 1]), targetIds);
+      const trueLogits = tf.sub(
+        tf.add(tf.sum(tf.mul(hidden, trueW), 1, true), trueB),
+        tf.tensor2d(targets.map((id) => Math.log(expectedCount(id))), [targets.length, 1]),
+      );
+      const negativeIds = tf.tensor1d(negatives, 'int32');
+      const negW = gatherRows(softmaxW, negativeIds);
+      const negB = tf.reshape(gatherRows(tf.reshape(softmaxB, [-1, 1]), negativeIds), [1, -1]);
+      // Remove accidental hits: a sample that is the row's own target does not count as a negative.
+      const hits = new Float32Array(targets.length * negatives.length);
+      const position = new Map(negatives.map((id, j) => [id, j]));
+      targets.forEach((id, i) => {
+        const j = position.get(id);
+        if (j !== undefined) hits[i * negatives.length + j] = -1e9;
+      });
+      const negLogits = tf.addN([
+        tf.matMul(hidden, negW, false, true),
+        tf.sub(negB, tf.tensor2d([negatives.map((id) => Math.log(expectedCount(id)))])),
+        tf.tensor2d(hits, [targets.length, negatives.length]),
+      ]);
+      const logits = tf.concat([trueLogits, negLogits], 1);
+      perWord = tf.neg(tf.reshape(tf.slice(tf.logSoftmax(logits), [0, 0], [-1, 1]), [-1]));
+    }
+    // Both directions have the same number of targets, so the mean over all is the mean of the two means.
+    return tf.mean(perWord) as tf.Scalar;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ElmoModel: words or text in, per-word vectors of every layer out (the ContextualEmbedder used by the
+// notebooks), plus any number of trainable ScalarMixes.
+// ---------------------------------------------------------------------------------------------
+
+export interface ElmoModelOptions {
+  /** ScalarMixes to create (AllenNLP's num_output_representations). */
+  numOutputRepresentations?: number;
+  doLayerNorm?: boolean;
+}
+
+export interface ElmoRepresentations {
+  /** One [batch, time, 2P] tensor per ScalarMix. */
+  representations: tf.Tensor3D[];
+  mask: tf.Tensor2D;
+}
+
+export class ElmoModel implements ContextualEmbedder {
+  readonly family = 'elmo' as const;
+  readonly mapper = new ELMoCharacterMapper();
+  readonly scalarMixes: ScalarMix[] = [];
+  readonly options: ElmoOptions;
+
+  constructor(
+    options: ElmoOptions,
+    readonly weights: ElmoWeights,
+    modelOptions: ElmoModelOptions = {},
+  ) {
+    this.options = parseElmoOptions(options);
+    checkElmoWeights(weights, this.options);
+    for (let k = 0; k < (modelOptions.numOutputRepresentations ?? 0); k++) {
+      this.addScalarMix({ doLayerNorm: modelOptions.doLayerNorm });
+    }
+  }
+
+  get numLayers(): number {
+    return this.options.lstm.n_layers + 1;
+  }
+
+  get dim(): number {
+    return 2 * this.options.lstm.projection_dim;
+  }
+
+  addScalarMix(options: { doLayerNorm?: boolean; initialScalarParameters?: number[]; trainable?: boolean } = {}): ScalarMix {
+    const mix = new ScalarMix(this.numLayers, { ...options, name: `elmo/scalar_mix_${this.scalarMixes.length}` });
+    this.scalarMixes.push(mix);
+    return mix;
+  }
+
+  /** Character ids and mask of pre-tokenised sentences (padded to the longest). */
+  charIds(sentences: string[][]): { charIds: tf.Tensor3D; mask: tf.Tensor2D } {
+    const { ids, shape, lengths } = batchToElmoCharIds(sentences, this.mapper);
+    const mask = new Float32Array(shape[0] * shape[1]);
+    lengths.forEach((n, b) => mask.fill(1, b * shape[1], b * shape[1] + n));
+    return { charIds: tf.tensor3d(ids, shape, 'int32'), mask: tf.tensor2d(mask, [shape[0], shape[1]]) };
+  }
+
+  /** All layers for a batch of pre-tokenised sentences. Dispose the result. */
+  run(sentences: string[][]): ElmoOutputs {
+    const { charIds, mask } = this.charIds(sentences);
+    try {
+      return elmoForward(this.weights, this.options, charIds, mask);
+    } finally {
+      charIds.dispose();
+      mask.dispose();
+    }
+  }
+
+  /** Each ScalarMix applied to the layers (AllenNLP's elmo_representations, without dropout). */
+  representations(sentences: string[][]): ElmoRepresentations {
+    if (this.scalarMixes.length === 0) throw new Error('ElmoModel has no ScalarMix (pass numOutputRepresentations or call addScalarMix)');
+    const { layers, mask } = this.run(sentences);
+    const representations = this.scalarMixes.map((mix) => mix.apply(layers, mask) as tf.Tensor3D);
+    tf.dispose(layers);
+    return { representations, mask };
+  }
+
+  /** Words of a text with offsets (BERT's basic tokenizer, case kept). */
+  splitWords(text: string): Array<{ text: string; start: number; end: number }> {
+    const words: Array<{ text: string; start: number; end: number }> = [];
+    for (const m of text.matchAll(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu)) {
+      words.push({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+    }
+    return words;
+  }
+
+  async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
+    const batchSize = Math.max(1, options.batchSize ?? 32);
+    const prepared = inputs.map((input) => {
+      if (typeof input === 'string') {
+        const words = this.splitWords(input);
+        return { text: input, words: words.map((w) => w.text), offsets: words.map((w) => [w.start, w.end] as const) };
+      }
+      return { text: input.join(' '), words: input, offsets: input.map(() => [-1, -1] as const) };
+    });
+    const results: EmbeddedSentence[] = [];
+    for (let start = 0; start < prepared.length; start += batchSize) {
+      const chunk = prepared.slice(start, start + batchSize);
+      const nonEmpty = chunk.filter((s) => s.words.length > 0);
+      let values: Float32Array[] = [];
+      let time = 0;
+      if (nonEmpty.length > 0) {
+        const { layers } = this.run(nonEmpty.map((s) => s.words));
+        time = layers[0].shape[1];
+        values = await Promise.all(layers.map((l) => l.data() as Promise<Float32Array>));
+        tf.dispose(layers);
+      }
+      const D = this.dim;
+      let row = 0;
+      for (const sentence of chunk) {
+        if (sentence.words.length === 0) {
+          results.push({ text: sentence.text, words: [] });
+          continue;
+        }
+        const b = row++;
+        const words: EmbeddedWord[] = sentence.words.map((word, t) => ({
+          word,
+          start: sentence.offsets[t][0],
+          end: sentence.offsets[t][1],
+          layers: values.map((v) => v.slice((b * time + t) * D, (b * time + t + 1) * D)),
+        }));
+        results.push({ text: sentence.text, words });
+      }
+    }
+    return results;
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.weights));
+    for (const mix of this.scalarMixes) mix.dispose();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './fused.js';
+export * from './attention.js';
+export * from './layer-norm.js';
+export * from './gelu.js';

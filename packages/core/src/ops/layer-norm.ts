@@ -1,0 +1,86 @@
+/**
+ * LayerNorm over the last axis, optionally of `x + residual` (the post-LN transformer's
+ * "add & norm" in one kernel). eps is inside the square root, as in PyTorch and Hugging Face.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_ADD_LAYER_NORM, FUSED_LAYER_NORM, hasFusedKernel } from './fused.js';
+
+export interface LayerNormAttrs {
+  epsilon: number;
+  [key: string]: number;
+}
+
+export function layerNormComposed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+  });
+}
+
+export function layerNorm(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  residual?: tf.Tensor,
+): tf.Tensor {
+  const attrs = { epsilon } as unknown as tf.NamedAttrMap;
+  if (residual) {
+    if (hasFusedKernel(FUSED_ADD_LAYER_NORM)) {
+      return tf.engine().runKernel(FUSED_ADD_LAYER_NORM, { x, residual, gamma, beta }, attrs) as tf.Tensor;
+    }
+    return tf.tidy(() => layerNormComposed(tf.add(x, residual), gamma, beta, epsilon));
+  }
+  if (hasFusedKernel(FUSED_LAYER_NORM)) {
+    return tf.engine().runKernel(FUSED_LAYER_NORM, { x, gamma, beta }, attrs) as tf.Tensor;
+  }
+  return layerNormComposed(x, gamma, beta, epsilon);
+}
+
+/** Gradients of y = LN(z) w.r.t. z, gamma and beta. */
+function layerNormBackward(dy: tf.Tensor, z: tf.Tensor, gamma: tf.Tensor, epsilon: number) {
+  const n = z.shape[z.rank - 1];
+  const leading = [...Array(z.rank - 1).keys()];
+  const { mean, variance } = tf.moments(z, -1, true);
+  const invStd = tf.rsqrt(tf.add(variance, epsilon));
+  const xHat = tf.mul(tf.sub(z, mean), invStd);
+  const dxHat = tf.mul(dy, gamma);
+  // dz = invStd / n * (n*dxHat - sum(dxHat) - xHat*sum(dxHat*xHat))
+  const dz = tf.mul(
+    tf.div(invStd, n),
+    tf.sub(
+      tf.sub(tf.mul(dxHat, n), tf.sum(dxHat, -1, true)),
+      tf.mul(xHat, tf.sum(tf.mul(dxHat, xHat), -1, true)),
+    ),
+  );
+  return { dz, dGamma: tf.sum(tf.mul(dy, xHat), leading), dBeta: tf.sum(dy, leading) };
+}
+
+tf.registerGradient({
+  kernelName: FUSED_LAYER_NORM,
+  inputsToSave: ['x', 'gamma'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, gamma] = saved;
+    const { epsilon } = attrs as unknown as LayerNormAttrs;
+    let cached: ReturnType<typeof layerNormBackward> | undefined;
+    const grads = () => (cached ??= layerNormBackward(dy as tf.Tensor, x, gamma, epsilon));
+    return { x: () => grads().dz, gamma: () => grads().dGamma, beta: () => grads().dBeta };
+  },
+});
+
+tf.registerGradient({
+  kernelName: FUSED_ADD_LAYER_NORM,
+  inputsToSave: ['x', 'residual', 'gamma'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, residual, gamma] = saved;
+    const { epsilon } = attrs as unknown as LayerNormAttrs;
+    let cached: ReturnType<typeof layerNormBackward> | undefined;
+    const grads = () => (cached ??= layerNormBackward(dy as tf.Tensor, tf.add(x, residual), gamma, epsilon));
+    return {
+      x: () => grads().dz,
+      residual: () => grads().dz,
+      gamma: () => grads().dGamma,
+      beta: () => grads().dBeta,
+    };
+  },
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { floatToBfloat16, floatToHalf, readSafetensors, writeSafetensors } from '../src/checkpoint/safetensors.js';
+
+const values = Float32Array.from([0, 1, -2.5, 3.14159, 65504, 1e-5, -1e-8, 123.456]);
+
+function withHeader(header: string, dataBytes = 0): Uint8Array {
+  const json = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + json.length + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  return out;
+}
+
+describe('safetensors', () => {
+  it('round-trips F32 exactly, with metadata, and aligns the data to 8 bytes', () => {
+    const bytes = writeSafetensors(
+      { 'a.weight': { shape: [2, 4], data: values }, 'b.bias': { shape: [1], data: Float32Array.of(7) } },
+      { metadata: { format: 'pt' } },
+    );
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect(headerLength % 8).toBe(0);
+    const file = readSafetensors(bytes);
+    expect(file.metadata).toEqual({ format: 'pt' });
+    expect(file.tensors.get('a.weight')).toEqual({ dtype: 'F32', shape: [2, 4], data: values });
+    expect([...file.tensors.keys()]).toEqual(['a.weight', 'b.bias']);
+  });
+
+  it('round-trips F16 and BF16 within their precision', () => {
+    for (const [dtype, relative] of [['F16', 1e-3], ['BF16', 8e-3]] as const) {
+      const file = readSafetensors(writeSafetensors({ x: { shape: [8], data: values } }, { dtype }));
+      const x = file.tensors.get('x')!;
+      expect(x.dtype).toBe(dtype);
+      x.data.forEach((v, i) => {
+        if (Math.abs(values[i]) < 1e-4) expect(Math.abs(v - values[i])).toBeLessThan(1e-4);
+        else expect(Math.abs(v - values[i]) / Math.abs(values[i])).toBeLessThan(relative);
+      });
+    }
+  });
+
+  it('converts half and bfloat16 bit patterns like IEEE (round to nearest even)', () => {
+    expect(floatToHalf(1)).toBe(0x3c00);
+    expect(floatToHalf(-2)).toBe(0xc000);
+    expect(floatToHalf(65504)).toBe(0x7bff);
+    expect(floatToHalf(1e6)).toBe(0x7c00);
+    expect(floatToHalf(2 ** -24)).toBe(0x0001);
+    expect(floatToBfloat16(1)).toBe(0x3f80);
+    expect(floatToBfloat16(-0.5)).toBe(0xbf00);
+  });
+
+  it('rejects a file too short for its header length', () => {
+    expect(() => readSafetensors(new Uint8Array(4), 'm.safetensors')).toThrow(/m\.safetensors: file is 4 bytes/);
+    const truncated = withHeader('{}').subarray(0, 9);
+    expect(() => readSafetensors(truncated, 'm.safetensors')).toThrow(/header length 2 does not fit in a file of 9 bytes/);
+  });
+
+  it('rejects a header that is not JSON, or not an object', () => {
+    expect(() => readSafetensors(withHeader('{"a": '), 'bad.safetensors')).toThrow(/bad\.safetensors: header is not valid JSON/);
+    expect(() => readSafetensors(withHeader('[1, 2]'))).toThrow(/header must be a JSON object/);
+  });
+
+  it('rejects unknown dtypes, bad shapes and offsets outside the data', () => {
+    expect(() => readSafetensors(withHeader('{"x":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}', 1))).toThrow(
+      /tensor "x" has unsupported dtype "F8"/,
+    );
+    expect(() => readSafetensors(withHeader('{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', 4))).toThrow(
+      /tensor "x" has an invalid shape \[-1\]/,
+    );
+    expect(() => readSafetensors(withHeader('{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}', 8))).toThrow(
+      /tensor "x" data_offsets \[0, 16\] lie outside the 8 data bytes/,
+    );
+  });
+
+  it('rejects shape × dtype that disagrees with the byte span', () => {
+    expect(() => readSafetensors(withHeader('{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', 8))).toThrow(
+      /tensor "x": shape \[3\] × F32 needs 12 bytes but data_offsets span 8/,
+    );
+  });
+});
