@@ -4,3 +4,4 @@ export * from './shared-data.js';
 export * from './checkpoint/model-folder.js';
 export * from './load.js';
 export * from './tokenize/load.js';
+export * from './checkpoint/allennlp-elmo.js';

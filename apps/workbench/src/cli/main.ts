@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { backendName, initBackend } from '@wb/core';
 import { embedBert } from './embed.js';
 import { fillMask, nextSentence } from './pipelines.js';
+import { serve } from '../server/serve.js';
+import { runCommand } from '../notebook/execute.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -48,6 +50,30 @@ export function buildProgram(): Command {
     .argument('<sentenceA>')
     .argument('<sentenceB>')
     .action(async (a: string, b: string, opts: { model: string }) => nextSentence(opts.model, a, b));
+
+  program
+    .command('serve')
+    .description('Start the notebook workbench on 127.0.0.1 (prints the URL with its access token)')
+    .option('--port <n>', 'port (0: any free port; when taken, the next free one)', (v) => Number(v), 8765)
+    .option('--dir <folder>', "notebooks folder (default: the repository's notebooks/)")
+    .option('--no-browser', 'do not open a browser')
+    .action(async (opts: { port: number; dir?: string; browser: boolean }) => {
+      await serve(opts);
+    });
+
+  program
+    .command('run')
+    .description('Execute a notebook headless in the Node kernel (parameters as papermill); exit code 1 if a cell fails')
+    .argument('<notebook>', '.ipynb file')
+    .option('--out <file>', 'write the executed notebook here')
+    .option('--html <file>', 'also write it as a self-contained HTML report (outputs inline, no network, no scripts)')
+    .option('--param <name=value>', 'set a parameter (JSON or a string); repeatable', (v: string, all: string[]) => [...all, v], [])
+    .option('--verify', 're-execute and report every stored output that changed beyond the tolerance (exit code 1 if any)')
+    .option('--rtol <x>', 'relative tolerance for --verify (default 1e-4)', (v) => Number(v))
+    .option('--atol <x>', 'absolute tolerance for --verify (default 1e-6)', (v) => Number(v))
+    .action(async (notebook: string, opts: { out?: string; html?: string; param: string[]; verify?: boolean; rtol?: number; atol?: number }) => {
+      process.exitCode = await runCommand(notebook, opts);
+    });
 
   return program;
 }

@@ -5,7 +5,20 @@
  * are kept exactly as stored (TF layout, forget bias not folded in), so a saved model opens in
  * AllenNLP and bilm-tf unchanged. `saveElmo` also writes `model.safetensors` with the same names.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -104,6 +117,24 @@ export async function listHdf5Datasets(path: string): Promise<Map<string, number
   }
 }
 
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The HDF5 superblock signature sits at byte 0, 512, 1024, 2048, ... (after an optional user block). */
+function hasHdf5Signature(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = new Uint8Array(8);
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+      readSync(fd, buffer, 0, 8, offset);
+      if (buffer.every((b, i) => b === HDF5_SIGNATURE[i])) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The weights the options imply, read from an hdf5 file and checked: a missing dataset or one whose
  * shape disagrees with options.json is an error naming the dataset, the file and both shapes.
@@ -113,6 +144,7 @@ export async function listHdf5Datasets(path: string): Promise<Map<string, number
 export async function readElmoHdf5(path: string, options: ElmoOptions, optionsSource = 'options.json'): Promise<ElmoWeights> {
   const h5wasm = await h5();
   if (!existsSync(path)) throw new Error(`ELMo weight file ${path} does not exist`);
+  if (!hasHdf5Signature(path)) throw new Error(`${path}: not an hdf5 file (no HDF5 signature; truncated or another format?)`);
   let file: InstanceType<H5['File']>;
   try {
     file = new h5wasm.File(path, 'r');

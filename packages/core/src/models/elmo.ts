@@ -25,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ContextualEmbedder, EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
+import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../tokenize/elmo-chars.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ export function checkElmoWeights(weights: ElmoWeights, options: ElmoOptions, sou
 }
 
 /** Deterministic mulberry32 stream in [0, 1). */
-export function seededRandom(seed: number): () => number {
+export function elmoRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -197,7 +198,7 @@ export function seededRandom(seed: number): () => number {
  * kernels Glorot-uniform, biases 0; softmax N(0, 1/P)). Same seed, same weights.
  */
 export function initElmoWeights(options: ElmoOptions, init: { seed?: number; vocabSize?: number } = {}): ElmoWeights {
-  const random = seededRandom(init.seed ?? 0);
+  const random = elmoRandom(init.seed ?? 0);
   const weights: ElmoWeights = {};
   const uniform = (shape: number[], limit: number) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -233,9 +234,12 @@ export function initElmoWeights(options: ElmoOptions, init: { seed?: number; voc
   return weights;
 }
 
+let variableSets = 0;
+
 /** Variables over the same values, for tf.variableGrads / optimizer.minimize. */
 export function elmoVariables(weights: ElmoWeights, trainable = true): Record<string, tf.Variable> {
-  return Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable, `elmo/${name}`)]));
+  const prefix = `elmo_${variableSets++}`;
+  return Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable, `${prefix}/${name}`)]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +253,7 @@ type CustomGradient = Parameters<typeof tf.customGrad>[0];
 const int = (n: number) => tf.scalar(n, 'int32');
 
 /** table[indices] along axis 0, with a gradient that works on every backend. */
-export function gatherRows(table: tf.Tensor, indices: tf.Tensor1D): tf.Tensor {
+function gatherRows(table: tf.Tensor, indices: tf.Tensor1D): tf.Tensor {
   const f = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
     save([indices]);
     return {
@@ -264,7 +268,7 @@ export function gatherRows(table: tf.Tensor, indices: tf.Tensor1D): tf.Tensor {
  * tf.reverse_sequence on axis 1 of x [batch, time, ...]: each row's first lengths[b] steps reversed,
  * the rest (padding) left in place. It is its own inverse, which gives its gradient.
  */
-export function reverseSequence(x: tf.Tensor, lengths: tf.Tensor1D): tf.Tensor {
+function reverseSequence(x: tf.Tensor, lengths: tf.Tensor1D): tf.Tensor {
   return tf.tidy(() => {
     const [batch, time] = x.shape;
     const t = tf.reshape(tf.range(0, time, 1, 'int32'), [1, time]);
@@ -285,6 +289,27 @@ export function reverseSequence(x: tf.Tensor, lengths: tf.Tensor1D): tf.Tensor {
   });
 }
 
+/**
+ * max over axis 1 of x [n, steps, c]. The gradient is shared equally among tied maxima, as TF's
+ * reduce_max does (tfjs gives each tie the whole gradient, and padding windows tie all the time).
+ */
+function maxOverTime(x: tf.Tensor3D): tf.Tensor2D {
+  const f = tf.customGrad(((v: tf.Tensor3D, save: tf.GradSaveFunc) => {
+    const value = tf.max(v, 1);
+    save([v, value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [input, max] = saved;
+          const ties = tf.cast(tf.equal(input, tf.expandDims(max, 1)), 'float32');
+          return tf.mul(tf.div(ties, tf.sum(ties, 1, true)), tf.expandDims(dy, 1));
+        }),
+    };
+  }) as CustomGradient);
+  return f(x) as tf.Tensor2D;
+}
+
 /** [batch, time] float mask from lengths. */
 function sequenceMask(lengths: tf.Tensor1D, time: number): tf.Tensor2D {
   return tf.tidy(() =>
@@ -303,8 +328,13 @@ const CNN_CHUNK_TOKENS = 512;
 /**
  * Context-independent token vectors: charIds [..., max_characters_per_token] (AllenNLP ids, 0 =
  * masking) → [..., projection_dim].
+ *
+ * `wordChars`, when given, is the longest word in `charIds` counting its begin/end-of-word marks. Past
+ * a word's end every window is pure padding and they all give the same value, so cutting the character
+ * axis to wordChars + the widest filter keeps at least one such window and gives exactly the same
+ * result for a fraction of the work (words are ~10 of the 50 positions).
  */
-export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor): tf.Tensor {
+export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor, wordChars?: number): tf.Tensor {
   return tf.tidy(() => {
     const cnn = options.char_cnn;
     const maxChars = cnn.max_characters_per_token;
@@ -314,7 +344,9 @@ export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, c
       );
     }
     const E = cnn.embedding.dim;
-    const ids = tf.reshape(tf.cast(charIds, 'int32'), [-1, maxChars]);
+    const widest = Math.max(...cnn.filters.map(([w]) => w));
+    const chars = wordChars ? Math.min(maxChars, Math.max(wordChars, 1) + widest) : maxChars;
+    const ids = tf.slice(tf.reshape(tf.cast(charIds, 'int32'), [-1, maxChars]), [0, 0], [-1, chars]);
     const nTokens = ids.shape[0];
     // Row 0 is the masking character (zeros), as AllenNLP and bilm-tf add it at load time.
     const table = tf.concat([tf.zeros([1, E]), weights[elmoNames.charEmbed]], 0);
@@ -322,17 +354,17 @@ export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, c
     const pieces: tf.Tensor[] = [];
     for (let start = 0; start < nTokens; start += CNN_CHUNK_TOKENS) {
       const n = Math.min(CNN_CHUNK_TOKENS, nTokens - start);
-      const chunkIds = tf.reshape(tf.slice(ids, [start, 0], [n, maxChars]), [-1]) as tf.Tensor1D;
-      const emb = tf.reshape(gatherRows(table, chunkIds), [n, maxChars, E]);
+      const chunkIds = tf.reshape(tf.slice(ids, [start, 0], [n, chars]), [-1]) as tf.Tensor1D;
+      const emb = tf.reshape(gatherRows(table, chunkIds), [n, chars, E]);
       const convs = cnn.filters.map(([width, count], i) => {
         // A 'valid' 1-D convolution as one matmul: stack the `width` shifted windows (im2col).
-        const steps = maxChars - width + 1;
+        const steps = chars - width + 1;
         const windows =
           width === 1 ? emb : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(emb, [0, k, 0], [n, steps, E])), 2);
         const kernel = tf.reshape(weights[elmoNames.cnnWeight(i)], [width * E, count]);
         const convolved = tf.reshape(tf.matMul(tf.reshape(windows, [n * steps, width * E]), kernel), [n, steps, count]);
         // bias, max over time, then the activation (adding the bias after the max is the same number)
-        return activation(tf.add(tf.max(convolved, 1), weights[elmoNames.cnnBias(i)]));
+        return activation(tf.add(maxOverTime(convolved as tf.Tensor3D), weights[elmoNames.cnnBias(i)]));
       });
       let x = convs.length === 1 ? convs[0] : tf.concat(convs, 1);
       for (let k = 0; k < cnn.n_highway; k++) {
@@ -353,44 +385,47 @@ export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, c
 }
 
 // ---------------------------------------------------------------------------------------------
-// The biLM. Both directions run together as a batch of 2 ([2, batch, time, ...]): the backward
-// direction works on each sentence reversed within its own length (bilm-tf's reverse_sequence),
-// so in that space both are plain left-to-right LSTMs with the padding at the end, and a padded
-// step can never reach a real one.
+// The biLM. The backward direction works on each sentence reversed within its own length (bilm-tf's
+// reverse_sequence), so both directions are plain left-to-right LSTMs with the padding at the end,
+// and a padded step can never reach a real one. (Each direction keeps its own 2-D matmuls: the wasm
+// backend's batched matmul is far slower than XNNPACK's 2-D path.)
 // ---------------------------------------------------------------------------------------------
 
-/** One layer of LstmCellWithProjection for both directions: x [2, B, T, in] → [2, B, T, P]. */
+/** One LstmCellWithProjection layer over x [B, T, in] from a zero state → [B, T, P]. */
 function lstmLayer(
-  x: tf.Tensor4D,
-  kernel: tf.Tensor3D, // [2, in + P, 4C], gates i, j, f, o
-  bias: tf.Tensor2D, // [2, 4C], forget bias already added
-  projection: tf.Tensor3D | null, // [2, C, P]
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D, // [in + P, 4C], gates i, j, f, o
+  bias: tf.Tensor1D, // [4C], forget bias already added
+  projection: tf.Tensor2D | undefined, // [C, P]
   cellClip: number | null | undefined,
   projClip: number | null | undefined,
-): tf.Tensor4D {
+): tf.Tensor3D {
   return tf.tidy(() => {
-    const [, batch, time, inSize] = x.shape;
-    const fourC = kernel.shape[2];
+    const [batch, time, inSize] = x.shape;
+    const fourC = kernel.shape[1];
     const C = fourC / 4;
-    const P = projection ? projection.shape[2] : C;
-    const inputKernel = tf.slice(kernel, [0, 0, 0], [2, inSize, fourC]);
-    const stateKernel = tf.slice(kernel, [0, inSize, 0], [2, P, fourC]);
-    // The input half of every gate for all steps at once, then time-major.
-    const projected = tf.add(tf.matMul(tf.reshape(x, [2, batch * time, inSize]), inputKernel), tf.reshape(bias, [2, 1, fourC]));
-    const steps = tf.unstack(tf.transpose(tf.reshape(projected, [2, batch, time, fourC]), [2, 0, 1, 3]));
+    const P = projection ? projection.shape[1] : C;
+    const inputKernel = tf.slice(kernel, [0, 0], [inSize, fourC]);
+    const stateKernel = tf.slice(kernel, [inSize, 0], [P, fourC]);
+    // The input half of every gate for all steps in one matmul, then split by time.
+    const projected = tf.add(tf.matMul(tf.reshape(x, [batch * time, inSize]), inputKernel), bias);
+    const steps = tf.unstack(tf.transpose(tf.reshape(projected, [batch, time, fourC]), [1, 0, 2]));
     projected.dispose();
-    let h: tf.Tensor = tf.zeros([2, batch, P]);
-    let c: tf.Tensor = tf.zeros([2, batch, C]);
+    let h: tf.Tensor = tf.zeros([batch, P]);
+    let c: tf.Tensor = tf.zeros([batch, C]);
     const outputs: tf.Tensor[] = [];
     for (let t = 0; t < time; t++) {
       const [hNext, cNext] = tf.tidy(() => {
         const gates = tf.add(steps[t], tf.matMul(h, stateKernel));
-        const [i, j, f, o] = tf.split(gates, 4, 2);
+        const [i, j, f, o] = tf.split(gates, 4, 1);
         let memory = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(j)));
         if (cellClip) memory = tf.clipByValue(memory, -cellClip, cellClip);
         let state = tf.mul(tf.sigmoid(o), tf.tanh(memory));
-        if (projection) state = tf.matMul(state, projection);
-        if (projClip) state = tf.clipByValue(state, -projClip, projClip);
+        // TF clips the projected state only when there is a projection.
+        if (projection) {
+          state = tf.matMul(state, projection);
+          if (projClip) state = tf.clipByValue(state, -projClip, projClip);
+        }
         return [state, memory];
       });
       steps[t].dispose();
@@ -400,8 +435,16 @@ function lstmLayer(
       h = hNext;
       c = cNext;
     }
-    return tf.stack(outputs, 2) as tf.Tensor4D;
+    return tf.stack(outputs, 1) as tf.Tensor3D;
   });
+}
+
+export interface ElmoRunOptions {
+  /**
+   * The longest word in the char ids, counting its begin/end-of-word marks (batchToElmoCharIds gives
+   * it). Lets the char CNN skip the all-padding tail of the 50 characters; the result is the same.
+   */
+  wordChars?: number;
 }
 
 export interface ElmoBiLmOutputs {
@@ -417,30 +460,42 @@ export interface ElmoBiLmOutputs {
  * The biLM over character ids that already hold `<S>`/`</S>` (see addSentenceBoundaries), from a zero
  * state. Outputs at padded steps are zero.
  */
-export function elmoBiLm(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor3D, lengths: tf.Tensor1D): ElmoBiLmOutputs {
+export function elmoBiLm(
+  weights: ElmoWeights,
+  options: ElmoOptions,
+  charIds: tf.Tensor3D,
+  lengths: tf.Tensor1D,
+  run: ElmoRunOptions = {},
+): ElmoBiLmOutputs {
   return tf.tidy(() => {
     const { lstm } = options;
     const time = charIds.shape[1];
-    const tokenEmbedding = elmoTokenEmbedding(weights, options, charIds) as tf.Tensor3D;
-    const mask = tf.reshape(sequenceMask(lengths, time), [1, -1, time, 1]);
-    let input = tf.stack([tokenEmbedding, reverseSequence(tokenEmbedding, lengths)]) as tf.Tensor4D;
-    const fourC = 4 * lstm.dim;
+    // <S> and </S> are 3 characters long with their marks.
+    const wordChars = run.wordChars ? Math.max(run.wordChars, 3) : undefined;
+    const tokenEmbedding = elmoTokenEmbedding(weights, options, charIds, wordChars) as tf.Tensor3D;
+    const mask = tf.expandDims(sequenceMask(lengths, time), 2);
     const forgetBias = tf.concat([tf.zeros([2 * lstm.dim]), tf.ones([lstm.dim]), tf.zeros([lstm.dim])]);
+    // inputs[0]: forward order; inputs[1]: each sentence reversed within its length.
+    let inputs: tf.Tensor3D[] = [tokenEmbedding, reverseSequence(tokenEmbedding, lengths) as tf.Tensor3D];
     const directional: tf.Tensor4D[] = [];
     for (let layer = 0; layer < lstm.n_layers; layer++) {
-      const both = (part: 'W_0' | 'B' | 'W_P_0') => {
-        const fw = weights[elmoNames.lstm(0, layer, part)];
-        const bw = weights[elmoNames.lstm(1, layer, part)];
-        return fw && bw ? tf.stack([fw, bw]) : null;
-      };
-      const kernel = both('W_0') as tf.Tensor3D;
-      if (!kernel) throw new Error(`ELMo weights lack ${elmoNames.lstm(0, layer, 'W_0')} / ${elmoNames.lstm(1, layer, 'W_0')}`);
-      const bias = tf.add(both('B') as tf.Tensor2D, forgetBias) as tf.Tensor2D;
-      let output: tf.Tensor = lstmLayer(input, kernel, tf.reshape(bias, [2, fourC]), both('W_P_0') as tf.Tensor3D | null, lstm.cell_clip, lstm.proj_clip);
-      if (lstm.use_skip_connections && layer > 0) output = tf.add(output, input);
-      output = tf.mul(output, mask) as tf.Tensor4D;
-      directional.push(output as tf.Tensor4D);
-      input = output as tf.Tensor4D;
+      const outputs = inputs.map((input, direction) => {
+        const weight = (part: 'W_0' | 'B' | 'W_P_0') => weights[elmoNames.lstm(direction, layer, part)];
+        if (!weight('W_0') || !weight('B')) throw new Error(`ELMo weights lack ${elmoNames.lstm(direction, layer, 'W_0')} or its B`);
+        let output: tf.Tensor = lstmLayer(
+          input,
+          weight('W_0') as tf.Tensor2D,
+          tf.add(weight('B'), forgetBias) as tf.Tensor1D,
+          weight('W_P_0') as tf.Tensor2D | undefined,
+          lstm.cell_clip,
+          lstm.proj_clip,
+        );
+        // Residual connection between layers, never into the first one.
+        if (lstm.use_skip_connections && layer > 0) output = tf.add(output, input);
+        return tf.mul(output, mask) as tf.Tensor3D;
+      });
+      directional.push(tf.stack(outputs) as tf.Tensor4D);
+      inputs = outputs;
     }
     return { tokenEmbedding, directional, lengths: tf.clone(lengths) };
   });
@@ -483,12 +538,18 @@ export interface ElmoOutputs {
  * left-aligned, all-zero rows for padding) and an optional mask [batch, time] (derived from the ids
  * when absent). Sentence boundaries are added and removed here, as AllenNLP's Elmo does.
  */
-export function elmoForward(weights: ElmoWeights, options: ElmoOptions, charIds: tf.Tensor3D, mask?: tf.Tensor2D): ElmoOutputs {
+export function elmoForward(
+  weights: ElmoWeights,
+  options: ElmoOptions,
+  charIds: tf.Tensor3D,
+  mask?: tf.Tensor2D,
+  run: ElmoRunOptions = {},
+): ElmoOutputs {
   return tf.tidy(() => {
     const [batch, time] = charIds.shape;
     const wordMask = (mask ? tf.cast(mask, 'float32') : tf.cast(tf.any(tf.greater(charIds, 0), 2), 'float32')) as tf.Tensor2D;
     const bounded = addSentenceBoundaries(charIds, wordMask);
-    const bilm = elmoBiLm(weights, options, bounded.charIds, bounded.lengths);
+    const bilm = elmoBiLm(weights, options, bounded.charIds, bounded.lengths, run);
     const keep = tf.reshape(wordMask, [batch, time, 1]);
     // Drop <S> (index 0) and everything from </S> on (masked to zero).
     const strip = (x: tf.Tensor) => tf.mul(tf.slice(x, [0, 1, 0], [batch, time, -1]), keep) as tf.Tensor3D;
@@ -590,6 +651,8 @@ export interface ElmoLmBatch {
   charIds: tf.Tensor3D;
   /** The vocabulary ids of the same words, one list per sentence. */
   wordIds: number[][];
+  /** batchToElmoCharIds's wordChars: makes the char CNN cheaper, same result. */
+  wordChars?: number;
 }
 
 export interface ElmoLmLossOptions {
@@ -667,7 +730,7 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
     const lengths = batch.wordIds.map((ids) => ids.length);
     const mask = sequenceMask(tf.tensor1d(lengths, 'int32'), time);
     const withBoundaries = addSentenceBoundaries(batch.charIds, mask);
-    const bilm = elmoBiLm(weights, options, withBoundaries.charIds, withBoundaries.lengths);
+    const bilm = elmoBiLm(weights, options, withBoundaries.charIds, withBoundaries.lengths, { wordChars: batch.wordChars });
     const top = bilm.directional[bilm.directional.length - 1];
     const P = top.shape[3];
     const hidden = gatherRows(tf.reshape(top, [-1, P]), tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
@@ -677,7 +740,7 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
       const logits = tf.add(tf.matMul(hidden, softmaxW, false, true), softmaxB);
       perWord = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targetIds, vocab)), 1));
     } else {
-      const random = seededRandom(loss.seed ?? Math.floor(Math.random() * 2 ** 32));
+      const random = elmoRandom(loss.seed ?? Math.floor(Math.random() * 2 ** 32));
       const { sampled: negatives, expectedCount } = logUniformSample(numSampled, vocab, random);
       const trueW = gatherRows(softmaxW, targetIds);
       const trueB = gatherRows(tf.reshape(softmaxB, [-1, 1]), targetIds);
@@ -695,11 +758,10 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
         const j = position.get(id);
         if (j !== undefined) hits[i * negatives.length + j] = -1e9;
       });
-      const negLogits = tf.addN([
-        tf.matMul(hidden, negW, false, true),
-        tf.sub(negB, tf.tensor2d([negatives.map((id) => Math.log(expectedCount(id)))])),
+      const negLogits = tf.add(
+        tf.add(tf.matMul(hidden, negW, false, true), tf.sub(negB, tf.tensor2d([negatives.map((id) => Math.log(expectedCount(id)))]))),
         tf.tensor2d(hits, [targets.length, negatives.length]),
-      ]);
+      );
       const logits = tf.concat([trueLogits, negLogits], 1);
       perWord = tf.neg(tf.reshape(tf.slice(tf.logSoftmax(logits), [0, 0], [-1, 1]), [-1]));
     }
@@ -758,18 +820,18 @@ export class ElmoModel implements ContextualEmbedder {
   }
 
   /** Character ids and mask of pre-tokenised sentences (padded to the longest). */
-  charIds(sentences: string[][]): { charIds: tf.Tensor3D; mask: tf.Tensor2D } {
-    const { ids, shape, lengths } = batchToElmoCharIds(sentences, this.mapper);
+  charIds(sentences: string[][]): { charIds: tf.Tensor3D; mask: tf.Tensor2D; wordChars: number } {
+    const { ids, shape, lengths, wordChars } = batchToElmoCharIds(sentences, this.mapper);
     const mask = new Float32Array(shape[0] * shape[1]);
     lengths.forEach((n, b) => mask.fill(1, b * shape[1], b * shape[1] + n));
-    return { charIds: tf.tensor3d(ids, shape, 'int32'), mask: tf.tensor2d(mask, [shape[0], shape[1]]) };
+    return { charIds: tf.tensor3d(ids, shape, 'int32'), mask: tf.tensor2d(mask, [shape[0], shape[1]]), wordChars };
   }
 
   /** All layers for a batch of pre-tokenised sentences. Dispose the result. */
   run(sentences: string[][]): ElmoOutputs {
-    const { charIds, mask } = this.charIds(sentences);
+    const { charIds, mask, wordChars } = this.charIds(sentences);
     try {
-      return elmoForward(this.weights, this.options, charIds, mask);
+      return elmoForward(this.weights, this.options, charIds, mask, { wordChars });
     } finally {
       charIds.dispose();
       mask.dispose();
@@ -787,11 +849,7 @@ export class ElmoModel implements ContextualEmbedder {
 
   /** Words of a text with offsets (BERT's basic tokenizer, case kept). */
   splitWords(text: string): Array<{ text: string; start: number; end: number }> {
-    const words: Array<{ text: string; start: number; end: number }> = [];
-    for (const m of text.matchAll(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu)) {
-      words.push({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
-    }
-    return words;
+    return basicTokenize(text, { lowerCase: false });
   }
 
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {

@@ -70,24 +70,24 @@ tf.registerGradient({
     const { scale } = attrs as unknown as AttentionAttrs;
     const [q, k, v, mask] = saved as tf.Tensor4D[];
     const [dContext, dProbs] = Array.isArray(dy) ? dy : [dy];
-    let cached: { dq: tf.Tensor; dk: tf.Tensor; dv: tf.Tensor } | undefined;
-    const grads = () =>
-      (cached ??= (() => {
-        const p = attentionProbs(q, k, scale, mask);
-        let dp = tf.matMul(dContext, v, false, true);
-        if (dProbs) dp = tf.add(dp, dProbs);
-        // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P))
-        const ds = tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true)));
-        return {
-          dq: tf.mul(tf.matMul(ds, k), scale),
-          dk: tf.mul(tf.matMul(ds, q, true, false), scale),
-          dv: tf.matMul(p, dContext, true, false),
-        };
-      })());
+    // Computed once, here: tfjs runs each input's gradient function inside its own tidy, which
+    // disposes whatever it made, so tensors cached by one call are gone in the next.
+    const { dq, dk, dv } = tf.tidy(() => {
+      const p = attentionProbs(q, k, scale, mask);
+      let dp = tf.matMul(dContext, v, false, true);
+      if (dProbs) dp = tf.add(dp, dProbs);
+      // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P))
+      const ds = tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true)));
+      return {
+        dq: tf.mul(tf.matMul(ds, k), scale),
+        dk: tf.mul(tf.matMul(ds, q, true, false), scale),
+        dv: tf.matMul(p, dContext, true, false),
+      };
+    });
     return {
-      q: () => grads().dq,
-      k: () => grads().dk,
-      v: () => grads().dv,
+      q: () => dq,
+      k: () => dk,
+      v: () => dv,
       mask: () => tf.zerosLike(mask),
     };
   },

@@ -62,9 +62,10 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, gamma] = saved;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
-    let cached: ReturnType<typeof layerNormBackward> | undefined;
-    const grads = () => (cached ??= layerNormBackward(dy as tf.Tensor, x, gamma, epsilon));
-    return { x: () => grads().dz, gamma: () => grads().dGamma, beta: () => grads().dBeta };
+    // Computed once, here: tfjs runs each input's gradient function inside its own tidy, which
+    // disposes whatever it made, so tensors cached by one call are gone in the next.
+    const { dz, dGamma, dBeta } = tf.tidy(() => layerNormBackward(dy as tf.Tensor, x, gamma, epsilon));
+    return { x: () => dz, gamma: () => dGamma, beta: () => dBeta };
   },
 });
 
@@ -74,13 +75,13 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, residual, gamma] = saved;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
-    let cached: ReturnType<typeof layerNormBackward> | undefined;
-    const grads = () => (cached ??= layerNormBackward(dy as tf.Tensor, tf.add(x, residual), gamma, epsilon));
+    const { dz, dGamma, dBeta } = tf.tidy(() => layerNormBackward(dy as tf.Tensor, tf.add(x, residual), gamma, epsilon));
     return {
-      x: () => grads().dz,
-      residual: () => grads().dz,
-      gamma: () => grads().dGamma,
-      beta: () => grads().dBeta,
+      x: () => dz,
+      // A tensor of its own: tfjs disposes an input's gradient when it adds another to it.
+      residual: () => tf.clone(dz),
+      gamma: () => dGamma,
+      beta: () => dBeta,
     };
   },
 });

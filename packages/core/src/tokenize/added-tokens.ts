@@ -24,8 +24,8 @@ export interface AddedTokenMatch {
 export class AddedTokenMatcher {
   /** Candidates by their first UTF-16 unit, longest first. */
   private readonly byFirstUnit = new Map<number, Array<{ content: string; token: AddedToken }>>();
-  /** Whether a token starts with unit c, for c < 128: most text is ASCII and has no '[' at all. */
-  private readonly asciiFirst = new Uint8Array(128);
+  /** The distinct first characters: the search jumps between them with indexOf. */
+  private readonly firstChars: string[];
 
   /** `tokens` with the text to look for in each (its content, or its normalized content). */
   constructor(tokens: ReadonlyArray<{ content: string; token: AddedToken }>) {
@@ -36,26 +36,16 @@ export class AddedTokenMatcher {
       list.push(entry);
       list.sort((a, b) => b.content.length - a.content.length);
       this.byFirstUnit.set(first, list);
-      if (first < 128) this.asciiFirst[first] = 1;
     }
-  }
-
-  get isEmpty(): boolean {
-    return this.byFirstUnit.size === 0;
+    this.firstChars = [...this.byFirstUnit.keys()].map((unit) => String.fromCharCode(unit));
   }
 
   /** Every match in `text[from, to)`, left to right, the longest where several start at one place. */
   find(text: string, from = 0, to = text.length): AddedTokenMatch[] {
     const matches: AddedTokenMatch[] = [];
-    if (this.isEmpty) return matches;
-    for (let i = from; i < to; ) {
-      const unit = text.charCodeAt(i);
-      if (unit < 128 && this.asciiFirst[unit] === 0) {
-        i++;
-        continue;
-      }
-      const candidates = this.byFirstUnit.get(unit);
-      const hit = candidates?.find((c) => i + c.content.length <= to && text.startsWith(c.content, i));
+    for (let i = this.nextCandidate(text, from); i < to; i = this.nextCandidate(text, i)) {
+      const candidates = this.byFirstUnit.get(text.charCodeAt(i))!;
+      const hit = candidates.find((c) => i + c.content.length <= to && text.startsWith(c.content, i));
       if (hit) {
         matches.push({ token: hit.token, start: i, end: i + hit.content.length });
         i += hit.content.length;
@@ -64,5 +54,15 @@ export class AddedTokenMatcher {
       }
     }
     return matches;
+  }
+
+  /** The first index at or after `from` holding the first character of some token, or Infinity. */
+  private nextCandidate(text: string, from: number): number {
+    let next = Infinity;
+    for (const char of this.firstChars) {
+      const at = text.indexOf(char, from);
+      if (at >= 0 && at < next) next = at;
+    }
+    return next;
   }
 }

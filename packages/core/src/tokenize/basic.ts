@@ -9,18 +9,13 @@
  * words (ELMo): it gives BERT's notion of a word, with spans a caller can `slice` out.
  */
 import { isPunctuation, isWhitespace } from './chars.js';
-import { BertNormalizer, originalEnd, originalStart, type NormalizedString } from './normalizer.js';
+import { BertNormalizer, originalEnd, originalStart } from './normalizer.js';
 
 /** One word: its normalized `text`, and its span `[start, end)` in the original string (UTF-16). */
 export interface BasicToken {
   text: string;
   start: number;
   end: number;
-}
-
-/** A word that also knows where its first unit sits in the normalized string (for WordPiece offsets). */
-export interface PreToken extends BasicToken {
-  at: number;
 }
 
 export interface BasicTokenizerOptions {
@@ -58,36 +53,32 @@ function classOf(cp: number): CharClass {
 }
 
 /**
- * HF's `BertPreTokenizer` over `normalized[from, to)`: whitespace separates words and is dropped;
- * each punctuation character is a word. Appends to `out`.
+ * HF's `BertPreTokenizer` over `text[from, to)`: whitespace separates words and is dropped; each
+ * punctuation character is a word. Calls `onWord(start, end)` for each word, in order.
  */
-export function preTokenize(n: NormalizedString, from: number, to: number, out: PreToken[]): void {
-  const s = n.normalized;
-  const push = (a: number, b: number) => {
-    out.push({ text: s.slice(a, b), start: originalStart(n, a), end: originalEnd(n, b - 1), at: a });
-  };
+export function splitWords(text: string, from: number, to: number, onWord: (start: number, end: number) => void): void {
   let wordAt = -1;
   for (let i = from; i < to; ) {
-    const c = s.charCodeAt(i);
+    const c = text.charCodeAt(i);
     let cls: number;
     let width = 1;
     if (c < 128) {
       cls = ASCII_CLASS[c];
     } else {
-      const cp = s.codePointAt(i)!;
+      const cp = text.codePointAt(i)!;
       if (cp > 0xffff) width = 2;
       cls = classOf(cp);
     }
     if (cls !== WORD) {
-      if (wordAt >= 0) push(wordAt, i);
+      if (wordAt >= 0) onWord(wordAt, i);
       wordAt = -1;
-      if (cls === PUNCT) push(i, i + width);
+      if (cls === PUNCT) onWord(i, i + width);
     } else if (wordAt < 0) {
       wordAt = i;
     }
     i += width;
   }
-  if (wordAt >= 0) push(wordAt, to);
+  if (wordAt >= 0) onWord(wordAt, to);
 }
 
 export class BasicTokenizer {
@@ -105,9 +96,11 @@ export class BasicTokenizer {
   /** The words of `text` with their spans in it. */
   tokenize(text: string): BasicToken[] {
     const n = this.normalizer.normalize(text);
-    const words: PreToken[] = [];
-    preTokenize(n, 0, n.normalized.length, words);
-    return words.map(({ text, start, end }) => ({ text, start, end }));
+    const words: BasicToken[] = [];
+    splitWords(n.normalized, 0, n.normalized.length, (a, b) => {
+      words.push({ text: n.normalized.slice(a, b), start: originalStart(n, a), end: originalEnd(n, b - 1) });
+    });
+    return words;
   }
 }
 

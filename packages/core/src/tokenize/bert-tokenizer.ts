@@ -6,11 +6,11 @@
  * `load.ts`.
  */
 import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
-import { preTokenize, type PreToken } from './basic.js';
+import { splitWords } from './basic.js';
 import { cleanUpTokenization, joinWordpieces } from './decode.js';
 import { BertNormalizer, originalEnd, originalStart, type NormalizedString } from './normalizer.js';
 import { truncatedLengths, type Truncation, type TruncationStrategy } from './truncation.js';
-import { WordpieceTokenizer, type Pieces } from './wordpiece.js';
+import { WordpieceTokenizer } from './wordpiece.js';
 
 export type { AddedToken } from './added-tokens.js';
 
@@ -122,8 +122,6 @@ export class BertTokenizer {
   /** Added tokens looked for in the original text, and in the normalized text. */
   private readonly rawMatcher: AddedTokenMatcher;
   private readonly normalizedMatcher: AddedTokenMatcher;
-  /** Scratch space for the pieces of one word. */
-  private readonly pieces: Pieces = { ids: [], starts: [], ends: [] };
 
   constructor(config: BertTokenizerConfig) {
     this.vocab = config.vocab;
@@ -315,10 +313,7 @@ export class BertTokenizer {
           `the input has ${length} tokens, more than maxLength ${maxLength}; pass truncation: true or a shorter text`,
         );
       }
-      if (maxLength < added) {
-        throw new Error(`maxLength ${maxLength} leaves no room for the ${added} special tokens [CLS]/[SEP]`);
-      }
-      const [keepFirst, keepSecond] = truncatedLengths(first.ids.length, second ? second.ids.length : null, maxLength - added, strategy);
+      const [keepFirst, keepSecond] = truncatedLengths(first.ids.length, second ? second.ids.length : null, maxLength, added, strategy);
       first = truncateSequence(first, keepFirst);
       if (second) second = truncateSequence(second, keepSecond);
     }
@@ -336,7 +331,7 @@ export class BertTokenizer {
     });
     const padding = options.padding === true ? 'longest' : options.padding || null;
     if (padding === 'longest') {
-      const longest = Math.max(0, ...encodings.map((e) => e.ids.length));
+      const longest = encodings.reduce((most, e) => Math.max(most, e.ids.length), 0);
       for (const encoding of encodings) this.pad(encoding, longest);
     } else if (padding === 'max_length') {
       const length = options.maxLength ?? this.modelMaxLength;
@@ -354,7 +349,7 @@ export class BertTokenizer {
       tokens.push(this.idToToken(id));
     }
     const text = joinWordpieces(tokens, this.wordpiece.continuingSubwordPrefix);
-    return options.cleanUpTokenizationSpaces ?? true ? cleanUpTokenization(text) : text;
+    return (options.cleanUpTokenizationSpaces ?? true) ? cleanUpTokenization(text) : text;
   }
 
   /** Added tokens, then basic tokenizer, then WordPiece, over one text; offsets index that text. */
@@ -385,20 +380,18 @@ export class BertTokenizer {
 
   /** The words of normalized[from, to), each split into WordPieces. */
   private pushWords(normalized: NormalizedString, from: number, to: number, sequence: Sequence): void {
-    const words: PreToken[] = [];
-    preTokenize(normalized, from, to, words);
-    const pieces = this.pieces;
-    for (const word of words) {
-      pieces.ids.length = pieces.starts.length = pieces.ends.length = 0;
-      this.wordpiece.tokenize(word.text, pieces);
+    const text = normalized.normalized;
+    splitWords(text, from, to, (start, end) => {
+      const first = sequence.ids.length;
+      // WordPiece appends pieces with offsets in the word; they become offsets in the original.
+      this.wordpiece.tokenize(text.slice(start, end), sequence);
       const wordIndex = sequence.wordCount++;
-      for (let p = 0; p < pieces.ids.length; p++) {
-        sequence.ids.push(pieces.ids[p]);
-        sequence.starts.push(originalStart(normalized, word.at + pieces.starts[p]));
-        sequence.ends.push(originalEnd(normalized, word.at + pieces.ends[p] - 1));
+      for (let p = first; p < sequence.ids.length; p++) {
+        sequence.starts[p] = originalStart(normalized, start + sequence.starts[p]);
+        sequence.ends[p] = originalEnd(normalized, start + sequence.ends[p] - 1);
         sequence.words.push(wordIndex);
       }
-    }
+    });
   }
 
   /** The template `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` (HF's TemplateProcessing for BERT). */

@@ -18,7 +18,7 @@ export const ELMO_BOS_TOKEN = '<S>';
 export const ELMO_EOS_TOKEN = '</S>';
 
 /** UTF-8 bytes of `word`; lone surrogates are dropped, as Python's `encode('utf-8', 'ignore')` drops them. */
-export function utf8Bytes(word: string): number[] {
+function utf8Bytes(word: string): number[] {
   const out: number[] = [];
   for (let i = 0; i < word.length; i++) {
     let cp = word.charCodeAt(i);
@@ -81,6 +81,8 @@ export interface ElmoCharBatch {
   shape: [number, number, number];
   /** Words per sentence. */
   lengths: number[];
+  /** The longest word in characters, begin/end-of-word marks included (at most 50). */
+  wordChars: number;
 }
 
 /**
@@ -91,10 +93,16 @@ export function batchToElmoCharIds(sentences: string[][], mapper = new ELMoChara
   const batch = sentences.length;
   const maxWords = sentences.reduce((m, s) => Math.max(m, s.length), 0);
   const ids = new Int32Array(batch * maxWords * ELMO_MAX_WORD_LENGTH);
+  const pad = ELMO_PAD_CHAR + 1;
+  let wordChars = 0;
   sentences.forEach((words, b) => {
     words.forEach((word, t) => {
-      ids.set(mapper.convertWordToCharIds(word), (b * maxWords + t) * ELMO_MAX_WORD_LENGTH);
+      const chars = mapper.convertWordToCharIds(word);
+      ids.set(chars, (b * maxWords + t) * ELMO_MAX_WORD_LENGTH);
+      let used = chars.length;
+      while (used > 0 && chars[used - 1] === pad) used--;
+      wordChars = Math.max(wordChars, used);
     });
   });
-  return { ids, shape: [batch, maxWords, ELMO_MAX_WORD_LENGTH], lengths: sentences.map((s) => s.length) };
+  return { ids, shape: [batch, maxWords, ELMO_MAX_WORD_LENGTH], lengths: sentences.map((s) => s.length), wordChars };
 }

@@ -10,41 +10,42 @@ export type Truncation = boolean | 'longest_first' | 'only_first' | 'only_second
 export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second';
 
 /**
- * How many tokens of each sequence to keep so that both fit in `maxLength` (which excludes the
- * special tokens). `second` is null for a single sequence.
+ * How many tokens of each sequence to keep so that, with `specialTokens` more, they fit in
+ * `maxLength`. `second` is null for a single sequence.
  *
- * `longest_first` takes tokens off the longer sequence until both are as long, then off both in
- * turn; when the budget is odd and both have to be cut, the extra token goes to the longer one,
- * or to the SECOND when they are equally long: 4 + 4 tokens into 5 keeps 2 + 3. (Python's slow
- * `BertTokenizer` keeps 3 + 2 there; the fast tokenizer, which `AutoTokenizer` loads, keeps 2 + 3.)
+ * `longest_first` for a pair, with `budget = maxLength - specialTokens` and
+ * `half = floor(budget / 2)`:
+ * - the shorter sequence fits in half the budget: it stays whole, the longer gets the rest;
+ * - otherwise both are cut to `half` and `budget - half` tokens, and the odd token goes to the
+ *   longer one, or to the second when they are equally long;
+ * - except that when even the shorter one is at least `maxLength` long, the odd token goes to the
+ *   second whichever is longer: 9 + 8 tokens into 7 keeps 3 + 4, not 4 + 3. That is what the
+ *   released `tokenizers` (0.23.2, BertTokenizerFast's engine) does, measured over every pair of
+ *   lengths up to 16; its `truncate_encodings` source reads as if the longer always got it.
+ * Python's slow `BertTokenizer` differs on ties (4 + 4 into 5 keeps 3 + 2 there, 2 + 3 here).
  */
 export function truncatedLengths(
   first: number,
   second: number | null,
   maxLength: number,
+  specialTokens: number,
   strategy: TruncationStrategy,
 ): [number, number] {
   const pair = second ?? 0;
-  if (maxLength <= 0) return [0, 0];
-  if (first + pair <= maxLength) return [first, pair];
-  const toRemove = first + pair - maxLength;
+  const budget = maxLength - specialTokens;
+  if (budget < 0) {
+    throw new Error(`maxLength ${maxLength} leaves no room for the ${specialTokens} special tokens`);
+  }
+  if (first + pair <= budget) return [first, pair];
+  if (budget === 0) return [0, 0];
+  const toRemove = first + pair - budget;
   if (strategy === 'longest_first') {
-    if (second === null) return [maxLength, 0];
-    // Shorter (n1) and longer (n2), as in HF's code.
-    const swap = first > second;
-    let n1 = swap ? second : first;
-    let n2: number;
-    if (n1 > maxLength) {
-      n2 = n1;
-    } else {
-      n2 = Math.max(n1, maxLength - n1);
-    }
-    if (n1 + n2 > maxLength) {
-      n1 = Math.floor(maxLength / 2);
-      n2 = n1 + (maxLength % 2);
-    }
-    const [keepFirst, keepSecond] = swap ? [n2, n1] : [n1, n2];
-    return [Math.min(first, keepFirst), Math.min(second, keepSecond)];
+    if (second === null) return [budget, 0];
+    const half = Math.floor(budget / 2);
+    const shorter = Math.min(first, second);
+    if (shorter <= half) return first <= second ? [first, budget - first] : [budget - second, second];
+    if (shorter < maxLength && first > second) return [budget - half, half];
+    return [half, budget - half];
   }
   if (strategy === 'only_second' && second === null) {
     throw new Error(`truncation 'only_second' needs a pair of texts, but got a single text`);
@@ -54,7 +55,7 @@ export function truncatedLengths(
     const which = strategy === 'only_first' ? 'first' : 'second';
     throw new Error(
       `truncation '${strategy}': the ${which} text has ${target} tokens, too few to remove the ${toRemove} needed ` +
-        `to fit ${first + pair} tokens into ${maxLength}; use 'longest_first'`,
+        `to fit ${first + pair} tokens into ${budget} (maxLength ${maxLength} less ${specialTokens} special tokens); use 'longest_first'`,
     );
   }
   return strategy === 'only_first' ? [first - toRemove, pair] : [first, pair - toRemove];

@@ -23,36 +23,22 @@ export class WordpieceTokenizer {
   readonly unkTokenId: number;
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
-  /** Pieces that may continue a word, by their text without the prefix ("##ing" under "ing"). */
-  private readonly continuing = new Map<string, number>();
-  /** Longest key (in UTF-16 units) of each map: no longer substring needs a lookup. */
-  private readonly maxFirstLength: number;
-  private readonly maxContinuingLength: number;
+  /** Every token from FIRST; the "##" pieces also, without their prefix, from CONTINUING. */
+  private readonly trie = new VocabTrie();
 
   /** `vocab` maps every token, "##" pieces included, to its id. */
-  constructor(
-    private readonly vocab: ReadonlyMap<string, number>,
-    options: WordpieceOptions = {},
-  ) {
+  constructor(vocab: ReadonlyMap<string, number>, options: WordpieceOptions = {}) {
     this.unkToken = options.unkToken ?? '[UNK]';
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
     const unk = vocab.get(this.unkToken);
     if (unk === undefined) throw new Error(`WordPiece: the unknown token ${this.unkToken} is not in the vocabulary`);
     this.unkTokenId = unk;
-    let maxFirst = 0;
-    let maxContinuing = 0;
     const prefix = this.continuingSubwordPrefix;
     for (const [token, id] of vocab) {
-      maxFirst = Math.max(maxFirst, token.length);
-      if (token.startsWith(prefix)) {
-        const rest = token.slice(prefix.length);
-        this.continuing.set(rest, id);
-        maxContinuing = Math.max(maxContinuing, rest.length);
-      }
+      this.trie.insert(FIRST, token, id);
+      if (token.startsWith(prefix)) this.trie.insert(CONTINUING, token.slice(prefix.length), id);
     }
-    this.maxFirstLength = maxFirst;
-    this.maxContinuingLength = maxContinuing;
   }
 
   /** Appends the pieces of `word` to `out`. */
@@ -63,24 +49,18 @@ export class WordpieceTokenizer {
       return;
     }
     const mark = out.ids.length;
-    let start = 0;
-    while (start < length) {
-      const lookup = start === 0 ? this.vocab : this.continuing;
-      let end = Math.min(length, start + (start === 0 ? this.maxFirstLength : this.maxContinuingLength));
-      let id: number | undefined;
-      for (; end > start; end--) {
-        // Never cut a surrogate pair: pieces are whole characters.
-        if (end < length && isLowSurrogate(word.charCodeAt(end)) && isHighSurrogate(word.charCodeAt(end - 1))) continue;
-        id = lookup.get(start === 0 && end === length ? word : word.slice(start, end));
-        if (id !== undefined) break;
-      }
-      if (id === undefined) {
+    const trie = this.trie;
+    for (let start = 0; start < length; ) {
+      // The longest vocabulary entry that word[start..] begins with is the longest substring
+      // word[start, end) in the vocabulary: HF's loop that shortens `end` one character at a time.
+      const end = trie.longestPrefix(start === 0 ? FIRST : CONTINUING, word, start);
+      if (end < 0) {
         // One part of the word matches nothing: the whole word is unknown, as in HF.
         out.ids.length = out.starts.length = out.ends.length = mark;
         this.pushUnk(length, out);
         return;
       }
-      out.ids.push(id);
+      out.ids.push(trie.matchedId);
       out.starts.push(start);
       out.ends.push(end);
       start = end;
@@ -92,6 +72,96 @@ export class WordpieceTokenizer {
     out.starts.push(0);
     out.ends.push(length);
   }
+}
+
+/** Roots of the two tries in VocabTrie. */
+const FIRST = 0;
+const CONTINUING = 1;
+
+/**
+ * A trie over UTF-16 units, so that a longest match costs one hash probe per character instead
+ * of a string built and hashed for every candidate length. Edges live in one open-addressing
+ * table keyed by (node, unit).
+ */
+class VocabTrie {
+  /** Token id ending at each node, or -1. */
+  private ids: number[] = [-1, -1];
+  private edgeNode = new Int32Array(1 << 16).fill(-1);
+  private edgeUnit = new Int32Array(1 << 16);
+  private edgeChild = new Int32Array(1 << 16);
+  private edges = 0;
+  /** The id found by the last successful longestPrefix. */
+  matchedId = -1;
+
+  insert(root: number, token: string, id: number): void {
+    if (token.length === 0) return;
+    let node = root;
+    for (let i = 0; i < token.length; i++) {
+      const unit = token.charCodeAt(i);
+      let child = this.child(node, unit);
+      if (child < 0) {
+        child = this.ids.length;
+        this.ids.push(-1);
+        this.addEdge(node, unit, child);
+      }
+      node = child;
+    }
+    this.ids[node] = id;
+  }
+
+  /** End of the longest token from `root` that `text` has at `start`, or -1; its id in matchedId. */
+  longestPrefix(root: number, text: string, start: number): number {
+    let node = root;
+    let bestEnd = -1;
+    for (let i = start; i < text.length; i++) {
+      node = this.child(node, text.charCodeAt(i));
+      if (node < 0) break;
+      const id = this.ids[node];
+      // A match never ends inside a surrogate pair (pieces are whole characters).
+      if (id >= 0 && !(isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1)))) {
+        bestEnd = i + 1;
+        this.matchedId = id;
+      }
+    }
+    return bestEnd;
+  }
+
+  private child(node: number, unit: number): number {
+    const nodes = this.edgeNode;
+    const mask = nodes.length - 1;
+    for (let slot = hash(node, unit) & mask; ; slot = (slot + 1) & mask) {
+      const n = nodes[slot];
+      if (n === node && this.edgeUnit[slot] === unit) return this.edgeChild[slot];
+      if (n < 0) return -1;
+    }
+  }
+
+  private addEdge(node: number, unit: number, child: number): void {
+    // Keep the table at most half full so that probes stay short.
+    if (2 * (this.edges + 1) > this.edgeNode.length) this.grow();
+    const mask = this.edgeNode.length - 1;
+    let slot = hash(node, unit) & mask;
+    while (this.edgeNode[slot] >= 0) slot = (slot + 1) & mask;
+    this.edgeNode[slot] = node;
+    this.edgeUnit[slot] = unit;
+    this.edgeChild[slot] = child;
+    this.edges++;
+  }
+
+  private grow(): void {
+    const [nodes, units, children] = [this.edgeNode, this.edgeUnit, this.edgeChild];
+    this.edgeNode = new Int32Array(nodes.length * 2).fill(-1);
+    this.edgeUnit = new Int32Array(nodes.length * 2);
+    this.edgeChild = new Int32Array(nodes.length * 2);
+    this.edges = 0;
+    for (let slot = 0; slot < nodes.length; slot++) {
+      if (nodes[slot] >= 0) this.addEdge(nodes[slot], units[slot], children[slot]);
+    }
+  }
+}
+
+function hash(node: number, unit: number): number {
+  return Math.imul(node, 0x9e3779b1) ^ Math.imul(unit, 0x85ebca6b);
 }
 
 function isHighSurrogate(unit: number): boolean {

@@ -1,0 +1,167 @@
+/**
+ * The workbench server: express on 127.0.0.1 with the token check in front of everything,
+ * the notebook contents API, kernel sessions over websockets, and the notebook UI.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { WebSocketServer } from 'ws';
+import { notebookToHtml } from '../notebook/export-html.js';
+import { authorisedUpgrade, newToken, requireToken } from './auth.js';
+import { ContentsError, NotebookStore } from './contents.js';
+import { SessionManager } from './sessions.js';
+
+export interface WorkbenchOptions {
+  /** The notebooks folder. */
+  root: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  token?: string;
+}
+
+export interface Workbench {
+  url: string;
+  port: number;
+  token: string;
+  store: NotebookStore;
+  close(): Promise<void>;
+}
+
+/** The built UI (dist/ui), also when this file runs from src/ under the tests. */
+function uiDir(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/ui', import.meta.url)) : fileURLToPath(new URL('../ui', import.meta.url));
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const query = (req: Request, name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+
+export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const store = new NotebookStore(options.root);
+  const sessions = new SessionManager();
+  const token = options.token ?? newToken();
+  const host = options.host ?? '127.0.0.1';
+  let port = options.port ?? 0;
+  const auth = { token, port: () => port };
+  const ui = uiDir();
+  if (!existsSync(`${ui}/index.html`)) throw new Error(`the workbench UI is not built: ${ui}/index.html is missing (run npm run build)`);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
+    next();
+  });
+  app.use(requireToken(auth));
+  app.use(express.json({ limit: '256mb' }));
+
+  const api = express.Router();
+  api.get('/contents', (req, res) => {
+    res.json({ path: query(req, 'path'), root: store.root, entries: store.list(query(req, 'path')) });
+  });
+  api.get('/notebook', (req, res) => {
+    const path = query(req, 'path');
+    res.json({ path, ...store.read(path) });
+  });
+  api.put('/notebook', (req, res) => {
+    const path = query(req, 'path');
+    const { notebook, mtime, checkpoint } = req.body ?? {};
+    res.json({ path, ...store.save(path, notebook, { expectedMtime: typeof mtime === 'number' ? mtime : undefined, checkpoint: !!checkpoint }) });
+  });
+  api.get('/notebook/html', (req, res) => {
+    const path = query(req, 'path');
+    const name = path.split('/').pop()!.replace(/\.ipynb$/, '');
+    res.attachment(`${name}.html`).type('html').send(notebookToHtml(store.read(path).notebook, name));
+  });
+  api.post('/notebook/new', (req, res) => {
+    res.json({ path: store.create(typeof req.body?.dir === 'string' ? req.body.dir : '') });
+  });
+  api.post('/notebook/rename', (req, res) => {
+    const { path, newPath } = req.body ?? {};
+    const renamed = store.rename(path, newPath);
+    sessions.renamed(path, renamed);
+    res.json({ path: renamed });
+  });
+  api.post('/notebook/revert', (req, res) => {
+    const path = req.body?.path;
+    res.json({ path, ...store.revert(path) });
+  });
+  api.post('/sessions', (req, res) => {
+    const path = req.body?.path;
+    const absolute = store.resolve(path);
+    res.json(sessions.open(path, absolute).info());
+  });
+  api.post('/sessions/:id/:action', async (req, res) => {
+    const session = sessions.get(String(req.params.id));
+    if (!session) throw new ContentsError(404, 'no such kernel session');
+    if (req.params.action === 'interrupt') res.json({ result: await session.kernel.interrupt() });
+    else if (req.params.action === 'restart') {
+      await session.kernel.restart();
+      res.json(session.info());
+    } else throw new ContentsError(404, `unknown action ${req.params.action}`);
+  });
+  api.use((_req, res) => res.status(404).json({ error: 'no such API' }));
+  app.use('/api', api);
+
+  app.use('/assets', express.static(`${ui}/assets`, { index: false, fallthrough: false }));
+  app.get(['/', '/tree', '/tree/{*rest}', '/notebooks/{*rest}'], (_req, res) => res.sendFile(`${ui}/index.html`));
+  app.use((_req, res) => res.status(404).type('text/plain').send('Not found\n'));
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error instanceof ContentsError ? error.status : (error as { status?: number }).status ?? 500;
+    if (status >= 500) process.stderr.write(`wb serve: ${error.stack ?? error.message}\n`);
+    res.status(status).json({ error: error.message });
+  });
+
+  const server: Server = createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
+  server.on('upgrade', (req, socket, head) => {
+    const match = /^\/api\/sessions\/([0-9a-f-]+)\/ws(?:\?|$)/.exec(req.url ?? '');
+    const session = match ? sessions.get(match[1]) : undefined;
+    const refusal = !authorisedUpgrade(req, auth) ? '403 Forbidden' : !session ? '404 Not Found' : undefined;
+    if (refusal || !session) {
+      socket.write(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => session.attach(ws));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host === '127.0.0.1' || host === '::1' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    store,
+    async close() {
+      sessions.shutdownAll();
+      for (const client of wss.clients) client.terminate();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

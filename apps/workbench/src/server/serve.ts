@@ -1,0 +1,61 @@
+/** `wb serve`: starts the workbench on 127.0.0.1 and prints its URL with the access token. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { startWorkbench, type Workbench } from './app.js';
+import { openBrowser } from './open-browser.js';
+
+export interface ServeOptions {
+  port?: number;
+  dir?: string;
+  browser?: boolean;
+  token?: string;
+}
+
+/** The repository's `notebooks/` (found from the current folder upwards), else `./notebooks`. */
+export function defaultNotebooksDir(start = process.cwd()): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'turbo.json')) || existsSync(join(dir, '.git'))) return join(dir, 'notebooks');
+    const parent = dirname(dir);
+    if (parent === dir) return join(resolve(start), 'notebooks');
+    dir = parent;
+  }
+}
+
+async function listen(root: string, port: number, token: string | undefined): Promise<Workbench> {
+  // As Jupyter: when the port is taken, try the next ones (a given 0 means any free port).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startWorkbench({ root, port: port === 0 ? 0 : port + attempt, token });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt >= 20) throw e;
+    }
+  }
+}
+
+export async function serve(options: ServeOptions): Promise<Workbench> {
+  const root = resolve(options.dir ?? defaultNotebooksDir());
+  if (!existsSync(root)) mkdirSync(root, { recursive: true });
+  const token = options.token ?? process.env.WB_TOKEN ?? undefined;
+  const workbench = await listen(root, options.port ?? 8765, token);
+  process.stdout.write(
+    [
+      `wb: serving the notebooks in ${workbench.store.root}`,
+      `wb: open the workbench at`,
+      ``,
+      `    ${workbench.url}`,
+      ``,
+      `wb: press Ctrl-C to stop`,
+      ``,
+    ].join('\n'),
+  );
+  if (options.browser !== false) openBrowser(workbench.url);
+  const stop = () => {
+    process.stdout.write('\nwb: stopping\n');
+    void workbench.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return workbench;
+}

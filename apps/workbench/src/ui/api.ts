@@ -1,0 +1,51 @@
+/** The server's HTTP API. The access token travels as the cookie set when the page was opened with it. */
+import type { Notebook } from '../notebook/types.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const data = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new ApiError(response.status, data.error ?? `${response.status} ${response.statusText}`);
+  return data as T;
+}
+
+const q = (path: string) => `?path=${encodeURIComponent(path)}`;
+
+export interface Entry {
+  name: string;
+  path: string;
+  type: 'directory' | 'notebook';
+  mtime: number;
+  size: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  path: string;
+  state: string;
+  backend: string | null;
+}
+
+export const api = {
+  list: (dir: string) => call<{ root: string; entries: Entry[] }>('GET', `/api/contents${q(dir)}`),
+  open: (path: string) => call<{ notebook: Notebook; mtime: number }>('GET', `/api/notebook${q(path)}`),
+  save: (path: string, notebook: Notebook, mtime: number | undefined, checkpoint = false) =>
+    call<{ mtime: number }>('PUT', `/api/notebook${q(path)}`, { notebook, mtime, checkpoint }),
+  create: (dir: string) => call<{ path: string }>('POST', '/api/notebook/new', { dir }),
+  rename: (path: string, newPath: string) => call<{ path: string }>('POST', '/api/notebook/rename', { path, newPath }),
+  revert: (path: string) => call<{ notebook: Notebook; mtime: number }>('POST', '/api/notebook/revert', { path }),
+  session: (path: string) => call<SessionInfo>('POST', '/api/sessions', { path }),
+};

@@ -1,0 +1,86 @@
+/**
+ * The browser's side of a kernel session: a websocket to the server (reconnecting when it
+ * drops), cells sent by id, and the kernel's events handed to the notebook view.
+ */
+import type { MimeBundle, Output } from '../notebook/types.js';
+import { api } from './api.js';
+
+export type KernelMessage =
+  | { type: 'status'; state: string; backend: string | null; detail: string | null }
+  | { type: 'queued'; seq: number; cellId: string }
+  | { type: 'execute_input'; seq: number; cellId?: string; executionCount: number }
+  | { type: 'output'; seq: number; cellId?: string; output: Output }
+  | { type: 'update_display'; displayId: string; data: MimeBundle; metadata: MimeBundle }
+  | { type: 'clear_output'; seq: number; cellId?: string; wait: boolean }
+  | { type: 'execute_reply'; seq: number; cellId?: string; status: 'ok' | 'error' | 'aborted'; executionCount: number | null; run?: unknown }
+  | { type: 'interrupted'; result: string }
+  | { type: 'restarted' };
+
+export class KernelClient {
+  private socket: WebSocket | undefined;
+  private sessionId: string | undefined;
+  private retry = 0;
+  private closed = false;
+  private readonly outbox: string[] = [];
+
+  constructor(
+    private path: string,
+    private readonly onMessage: (message: KernelMessage) => void,
+    private readonly onConnection: (connected: boolean) => void,
+  ) {}
+
+  async connect(): Promise<void> {
+    const info = await api.session(this.path);
+    this.sessionId = info.id;
+    this.open();
+  }
+
+  private open(): void {
+    if (this.closed || !this.sessionId) return;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/api/sessions/${this.sessionId}/ws`);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.retry = 0;
+      this.onConnection(true);
+      for (const message of this.outbox.splice(0)) socket.send(message);
+    };
+    socket.onmessage = (event) => this.onMessage(JSON.parse(String(event.data)) as KernelMessage);
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.onConnection(false);
+      if (this.closed) return;
+      const delay = Math.min(5000, 250 * 2 ** this.retry++);
+      // The server may have restarted (new session id): ask again.
+      setTimeout(() => void this.connect().catch(() => this.open()), delay);
+    };
+  }
+
+  private send(message: unknown): void {
+    const text = JSON.stringify(message);
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
+    else this.outbox.push(text);
+  }
+
+  execute(cellId: string, code: string): void {
+    this.send({ type: 'execute', cellId, code });
+  }
+
+  interrupt(): void {
+    this.send({ type: 'interrupt' });
+  }
+
+  restart(): void {
+    this.send({ type: 'restart' });
+  }
+
+  /** The notebook was renamed: later sessions are asked for under the new path. */
+  renamed(path: string): void {
+    this.path = path;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,125 @@
+/** `wb run`: every example notebook runs top to bottom headless; parameters; a failing cell fails the run. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { describeShared } from '../../../test/support/shared.js';
+import { parseNotebook, serializeNotebook } from '../src/notebook/io.js';
+import { emptyNotebook, newCell } from '../src/notebook/new.js';
+import { repoNotebooks, wbBin } from './support/workbench.js';
+
+const exec = promisify(execFile);
+const out = mkdtempSync(join(tmpdir(), 'wb-run-'));
+
+async function wbRun(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await exec(process.execPath, [wbBin, 'run', ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stderr };
+  } catch (e) {
+    const error = e as { code: number; stderr: string };
+    return { code: error.code, stderr: error.stderr };
+  }
+}
+
+describeShared(['fixtures', 'tiny-bert'], 'wb run: the example notebooks', () => {
+  const examples = readdirSync(repoNotebooks).filter((f) => f.endsWith('.ipynb')).sort();
+
+  it('has example notebooks', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const name of examples) {
+    it(`runs ${name} top to bottom and records the run`, async () => {
+      const target = join(out, name);
+      const { code, stderr } = await wbRun([join(repoNotebooks, name), '--out', target]);
+      expect(code, stderr).toBe(0);
+      const nb = parseNotebook(readFileSync(target, 'utf8'), target);
+      const code_cells = nb.cells.filter((c) => c.cell_type === 'code');
+      expect(code_cells.every((c) => c.cell_type === 'code' && c.execution_count !== null)).toBe(true);
+      expect(code_cells.flatMap((c) => (c.cell_type === 'code' ? c.outputs : [])).some((o) => o.output_type === 'error')).toBe(false);
+      const run = (nb.metadata.wb as any).run;
+      expect(run.backend).toBe('wasm');
+      expect(run.packages['@wb/core']).toBeTruthy();
+      if (nb.cells.some((c) => c.source.includes("'tiny-bert'"))) {
+        const model = Object.entries(run.files as Record<string, { sha256: string }>).find(([f]) => f.endsWith('tiny-bert/model.safetensors'));
+        expect(model?.[1].sha256).toMatch(/^[0-9a-f]{64}$/);
+        // Notebooks on the test fixture say that its weights are random.
+        expect(nb.cells[0].source).toMatch(/weights are \*\*random\*\*/);
+      }
+    });
+  }
+});
+
+describe('wb run: parameters and failures', () => {
+  it('injects --param values after the "parameters" cell', async () => {
+    const nb = emptyNotebook();
+    nb.cells = [newCell('code', 'const word = "bank";\nconst n = 1;'), newCell('code', 'console.log(word.repeat(n))')];
+    nb.cells[0].metadata = { tags: ['parameters'] };
+    const file = join(out, 'params.ipynb');
+    writeFileSync(file, serializeNotebook(nb));
+    const { code, stderr } = await wbRun([file, '--out', join(out, 'params.out.ipynb'), '--param', 'word=bat', '--param', 'n=2']);
+    expect(code, stderr).toBe(0);
+    const done = parseNotebook(readFileSync(join(out, 'params.out.ipynb'), 'utf8'));
+    expect(done.cells[1].metadata.tags).toEqual(['injected-parameters']);
+    expect(done.cells[2]).toMatchObject({ outputs: [{ output_type: 'stream', text: 'batbat\n' }] });
+    expect((done.metadata.wb as any).run.params).toEqual({ word: 'bat', n: 2 });
+  });
+
+  it('stops at the first failing cell, writes what ran, and exits 1', async () => {
+    const nb = emptyNotebook();
+    nb.cells = [newCell('code', '1'), newCell('code', 'throw new Error("bad cell")'), newCell('code', '3')];
+    const file = join(out, 'fails.ipynb');
+    writeFileSync(file, serializeNotebook(nb));
+    const { code, stderr } = await wbRun([file, '--out', join(out, 'fails.out.ipynb')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Error: bad cell');
+    expect(stderr).toContain('cell 2 failed');
+    const done = parseNotebook(readFileSync(join(out, 'fails.out.ipynb'), 'utf8'));
+    expect(done.cells.map((c) => (c.cell_type === 'code' ? c.execution_count : 'md'))).toEqual([1, 2, null]);
+  });
+
+  it('--verify re-runs a notebook and fails on every output that changed', async () => {
+    const nb = emptyNotebook();
+    nb.cells = [newCell('code', 'seed(3);\nconst r = Math.random();\nr'), newCell('code', 'views.table([{ word: "bank", value: r * 2 }])')];
+    const file = join(out, 'verify.ipynb');
+    writeFileSync(file, serializeNotebook(nb));
+    expect((await wbRun([file, '--out', file])).code).toBe(0);
+    const ok = await wbRun([file, '--verify']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('every output reproduced');
+    const stored = parseNotebook(readFileSync(file, 'utf8'));
+    const cell = stored.cells[1] as Extract<typeof stored.cells[1], { cell_type: 'code' }>;
+    const html = String((cell.outputs[0] as Extract<(typeof cell.outputs)[0], { output_type: 'execute_result' }>).data['text/html']);
+    (cell.outputs[0] as Extract<(typeof cell.outputs)[0], { output_type: 'execute_result' }>).data['text/html'] = html.replace('bank', 'bat');
+    writeFileSync(file, serializeNotebook(stored));
+    const changed = await wbRun([file, '--verify']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/cell 2 \([0-9a-f]{8}\): output 1: text\/html: the text changed/);
+    expect(changed.stderr).toContain('1 output changed beyond the tolerance');
+  });
+
+  it('--html writes a self-contained report: outputs inline, no scripts, no network', async () => {
+    const nb = emptyNotebook();
+    nb.cells = [newCell('markdown', '# Report\n\n<img src="x" onerror="alert(1)">'), newCell('code', 'Plot.dotX([1, 2, 3]).plot()')];
+    const file = join(out, 'report.ipynb');
+    writeFileSync(file, serializeNotebook(nb));
+    const { code, stderr } = await wbRun([file, '--html', join(out, 'report.html')]);
+    expect(code, stderr).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">`);
+    expect(html).toMatch(/<h1>Report<\/h1>/);
+    expect(html).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>[\s\S]*<circle/);
+    expect(html).toContain('How these outputs were made');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  it('says clearly when the file is not a notebook', async () => {
+    const file = join(out, 'bad.ipynb');
+    writeFileSync(file, '{"nbformat": 4, "cells": []}');
+    const { code, stderr } = await wbRun([file]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/bad\.ipynb: not a valid nbformat 4 notebook: missing required property "nbformat_minor"/);
+  });
+});
