@@ -4,7 +4,7 @@
  * biLM's layers per word.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadBert, type BertInput, type BertModel } from '@wb/core/node';
+import { detectModelFamily, loadBert, loadElmo, type BertInput, type BertModel } from '@wb/core/node';
 import { openJsonlWriter, readJsonl, type JsonlRecord } from './jsonl.js';
 import { ProgressBar } from './progress.js';
 
@@ -94,4 +94,34 @@ function checkLengths(bert: BertModel, records: Array<JsonlRecord<unknown>>, inp
       );
     }
   });
+}
+
+/** `wb embed` for any model folder: BERT (config.json) or AllenNLP ELMo (options.json + hdf5). */
+export async function embed(options: EmbedOptions): Promise<void> {
+  return detectModelFamily(options.model) === 'elmo' ? embedElmo(options) : embedBert(options);
+}
+
+/** ELMo: one line per input with its words and the biLM's layers [n_layers+1][words][2·dim]. */
+export async function embedElmo(options: EmbedOptions): Promise<void> {
+  const elmo = await loadElmo(options.model);
+  const records = await readJsonl<TextRecord>(options.input);
+  const inputs = records.map(({ line, value }) => {
+    if (value && typeof value === 'object' && Array.isArray(value.tokens) && value.tokens.every((t) => typeof t === 'string')) {
+      return value.tokens as string[];
+    }
+    if (value && typeof value === 'object' && typeof value.text === 'string') return value.text;
+    throw new Error(`${options.input}:${line}: expected {"text": "..."} or {"tokens": ["...", ...]}`);
+  });
+  const writer = openJsonlWriter(options.output);
+  const progress = records.length > options.batchSize ? new ProgressBar(records.length, 'embed', 'texts') : undefined;
+  for (let start = 0; start < inputs.length; start += options.batchSize) {
+    const batch = inputs.slice(start, start + options.batchSize);
+    const sentences = await elmo.embed(batch, { batchSize: options.batchSize });
+    for (const sentence of sentences) {
+      const layers = Array.from({ length: elmo.numLayers }, (_, l) => sentence.words.map((w) => Array.from(w.layers[l])));
+      writer.write({ tokens: sentence.words.map((w) => w.word), layers });
+    }
+    progress?.tick(batch.length);
+  }
+  await writer.close();
 }

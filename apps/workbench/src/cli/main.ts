@@ -1,7 +1,7 @@
 /** The `wb` command line. */
 import { Command, InvalidArgumentError } from 'commander';
 import { backendName, initBackend } from '@wb/core';
-import { embedBert } from './embed.js';
+import { embed } from './embed.js';
 import { fillMask, nextSentence } from './pipelines.js';
 import { serve } from '../server/serve.js';
 import { runCommand } from '../notebook/execute.js';
@@ -33,7 +33,7 @@ export function buildProgram(): Command {
     .option('--attentions', 'attention probabilities of every layer and head')
     .option('--batch-size <n>', 'texts per batch', positiveInt, 8)
     .option('--max-length <n>', 'truncate inputs to this many tokens', positiveInt)
-    .action(async (opts) => embedBert(opts));
+    .action(async (opts) => embed(opts));
 
   program
     .command('fill-mask')
