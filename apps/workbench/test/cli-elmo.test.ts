@@ -33,6 +33,11 @@ describeShared(['fixtures', 'allennlp-elmo'], 'wb embed with an ELMo folder', ()
       top.forEach((v, t) => v.forEach((x, d) => (worst = Math.max(worst, Math.abs(x - expected[i].top_layer[t][d])))));
       expect(worst).toBeLessThan(1e-4);
     });
+    // A ScalarMix that puts all weight on the top layer, times gamma 2, is twice the top layer.
+    const mixed = await run(process.execPath, [wb, 'embed', '--model', model, '--input', input, '--mix=-30,-30,30', '--mix-gamma', '2']);
+    const first = JSON.parse(mixed.stdout.split('\n')[0]);
+    expect(first.mix).toHaveLength(expected[0].tokens.length);
+    expect(Math.abs(first.mix[3][5] - 2 * first.layers[2][3][5])).toBeLessThan(1e-5);
     writeFileSync(input, '{"words": 1}\n');
     await expect(run(process.execPath, [wb, 'embed', '--model', model, '--input', input])).rejects.toMatchObject({
       stderr: expect.stringContaining(':1: expected {"text": "..."} or {"tokens"'),

@@ -16,6 +16,10 @@ export interface EmbedOptions {
   attentions?: boolean;
   batchSize: number;
   maxLength?: number;
+  /** ELMo: ScalarMix parameters, one per layer (softmax-normalised, as AllenNLP stores them). */
+  mix?: number[];
+  /** ELMo: the ScalarMix's gamma. */
+  mixGamma?: number;
 }
 
 interface TextRecord {
@@ -112,6 +116,10 @@ export async function embedElmo(options: EmbedOptions): Promise<void> {
     if (value && typeof value === 'object' && typeof value.text === 'string') return value.text;
     throw new Error(`${options.input}:${line}: expected {"text": "..."} or {"tokens": ["...", ...]}`);
   });
+  if (options.mix && options.mix.length !== elmo.numLayers) {
+    throw new Error(`--mix has ${options.mix.length} weights but the model has ${elmo.numLayers} layers`);
+  }
+  const weights = options.mix ? softmax(options.mix).map((w) => w * (options.mixGamma ?? 1)) : undefined;
   const writer = openJsonlWriter(options.output);
   const progress = records.length > options.batchSize ? new ProgressBar(records.length, 'embed', 'texts') : undefined;
   for (let start = 0; start < inputs.length; start += options.batchSize) {
@@ -119,9 +127,19 @@ export async function embedElmo(options: EmbedOptions): Promise<void> {
     const sentences = await elmo.embed(batch, { batchSize: options.batchSize });
     for (const sentence of sentences) {
       const layers = Array.from({ length: elmo.numLayers }, (_, l) => sentence.words.map((w) => Array.from(w.layers[l])));
-      writer.write({ tokens: sentence.words.map((w) => w.word), layers });
+      const row: Record<string, unknown> = { tokens: sentence.words.map((w) => w.word), layers };
+      // ScalarMix without layer norm: gamma · Σ softmax(s)_l · layer_l (AllenNLP's scalar_mix.py).
+      if (weights) row.mix = sentence.words.map((w) => Array.from(w.layers[0], (_, d) => weights.reduce((sum, a, l) => sum + a * w.layers[l][d], 0)));
+      writer.write(row);
     }
     progress?.tick(batch.length);
   }
   await writer.close();
+}
+
+function softmax(xs: number[]): number[] {
+  const max = Math.max(...xs);
+  const exps = xs.map((x) => Math.exp(x - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
 }

@@ -12,6 +12,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function numberList(value: string): number[] {
+  const numbers = value.split(',').map(Number);
+  if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`expected numbers separated by commas, got "${value}"`);
+  return numbers;
+}
+
 export function buildProgram(): Command {
   const program = new Command('wb')
     .description('Contextual-embeddings workbench: embed text with BERT and ELMo, probe and fine-tune models.')
@@ -33,6 +39,8 @@ export function buildProgram(): Command {
     .option('--attentions', 'attention probabilities of every layer and head')
     .option('--batch-size <n>', 'texts per batch', positiveInt, 8)
     .option('--max-length <n>', 'truncate inputs to this many tokens', positiveInt)
+    .option('--mix <weights>', 'ELMo: ScalarMix parameters, one per layer, comma-separated (adds "mix")', numberList)
+    .option('--mix-gamma <g>', 'ELMo: ScalarMix gamma', Number, 1)
     .action(async (opts) => embed(opts));
 
   program
