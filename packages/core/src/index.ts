@@ -11,3 +11,5 @@ export * from './checkpoint/safetensors.js';
 export * from './checkpoint/hf-config.js';
 export * from './checkpoint/weight-names.js';
 export * from './checkpoint/bert-checkpoint.js';
+export * from './train/index.js';
+export * from './pretrain/index.js';

@@ -1,7 +1,9 @@
 /** Loading any shipped or downloaded model folder by what its files say it is (Node). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadElmo } from './checkpoint/allennlp-elmo.js';
 import { loadBertCheckpoint, resolveModelDir } from './checkpoint/model-folder.js';
+import type { ContextualEmbedder } from './embed.js';
 import { BertModel } from './models/bert-model.js';
 import { loadBertTokenizer } from './tokenize/load.js';
 
@@ -24,4 +26,12 @@ export function detectModelFamily(dir: string): ModelFamily {
   if (existsSync(join(folder, 'config.json'))) return 'bert';
   if (existsSync(join(folder, 'options.json'))) return 'elmo';
   throw new Error(`${folder}: neither config.json (BERT) nor options.json (ELMo) found`);
+}
+
+/**
+ * Any model folder as a ContextualEmbedder (per-word vectors of every layer), for code that only
+ * needs "the vector of this word in this sentence": BERT or AllenNLP ELMo, chosen by its files.
+ */
+export async function loadEmbedder(dir: string): Promise<ContextualEmbedder> {
+  return detectModelFamily(dir) === 'elmo' ? loadElmo(dir) : loadBert(dir);
 }

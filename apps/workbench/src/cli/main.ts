@@ -2,9 +2,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { backendName, initBackend } from '@wb/core';
 import { embed } from './embed.js';
+import { evalCommand } from './eval.js';
+import { pretrainCommand } from './pretrain.js';
 import { fillMask, nextSentence } from './pipelines.js';
 import { serve } from '../server/serve.js';
 import { runCommand } from '../notebook/execute.js';
+import { nonNegativeInt, vocab } from './vocab.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -82,6 +85,22 @@ export function buildProgram(): Command {
     .action(async (notebook: string, opts: { out?: string; html?: string; param: string[]; verify?: boolean; rtol?: number; atol?: number }) => {
       process.exitCode = await runCommand(notebook, opts);
     });
+
+  // `wb eval wic|senseval|...`: benchmark scores as JSON (subcommands in eval.ts).
+  program.addCommand(evalCommand());
+
+  // `wb pretrain bert|elmo`: pretraining from scratch (pretrain.ts).
+  program.addCommand(pretrainCommand());
+
+  program
+    .command('vocab')
+    .description("Train a WordPiece vocabulary (vocab.txt) on a folder of .txt files, as Hugging Face's WordPieceTrainer")
+    .requiredOption('--corpus <dir>', 'folder of .txt files, one sentence per line (lower-cased and split as BERT uncased)')
+    .requiredOption('--size <n>', 'vocabulary size, special tokens included', positiveInt)
+    .requiredOption('--out <file>', 'vocabulary file to write (one token per line, in id order)')
+    .option('--min-frequency <n>', 'merge only pairs that occur at least this often', nonNegativeInt, 2)
+    .option('--limit-alphabet <n>', 'keep only the n most frequent characters', positiveInt, 1000)
+    .action((opts: { corpus: string; size: number; out: string; minFrequency: number; limitAlphabet: number }) => vocab(opts));
 
   return program;
 }

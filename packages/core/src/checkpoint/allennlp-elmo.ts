@@ -261,7 +261,11 @@ function optionsForSaving(options: ElmoOptions): ElmoOptions {
  * `model.safetensors` (same names, options in the metadata) into `dir`. Files are written beside and
  * renamed into place, so a crash never leaves a half-written checkpoint under the final names.
  */
-export async function saveElmo(model: ElmoModel | { options: ElmoOptions; weights: ElmoWeights }, dir: string): Promise<void> {
+export async function saveElmo(
+  model: ElmoModel | { options: ElmoOptions; weights: ElmoWeights },
+  dir: string,
+  formats: { safetensors?: boolean } = {},
+): Promise<void> {
   const options = optionsForSaving(model.options);
   checkElmoWeights(model.weights, options, 'saveElmo');
   const out = resolve(dir);
@@ -281,7 +285,11 @@ export async function saveElmo(model: ElmoModel | { options: ElmoOptions; weight
     if (existsSync(hdf5Tmp)) rmSync(hdf5Tmp);
     throw e;
   }
-  writeFileSync(tmp('model.safetensors'), writeSafetensors(tensors, { metadata: { format: 'allennlp-elmo', options: JSON.stringify(options) } }));
+  const written = ['weights.hdf5', 'options.json'];
+  if (formats.safetensors ?? true) {
+    writeFileSync(tmp('model.safetensors'), writeSafetensors(tensors, { metadata: { format: 'allennlp-elmo', options: JSON.stringify(options) } }));
+    written.push('model.safetensors');
+  }
   writeFileSync(tmp('options.json'), optionsJson);
-  for (const name of ['weights.hdf5', 'model.safetensors', 'options.json']) renameSync(tmp(name), join(out, name));
+  for (const name of written) renameSync(tmp(name), join(out, name));
 }

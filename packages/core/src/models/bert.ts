@@ -12,6 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attention } from '../ops/attention.js';
+import { dense } from '../ops/dense.js';
+import { deriveSeed } from '../train/rng.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import { biasGelu, gelu, type GeluApproximation } from '../ops/gelu.js';
 import { layerNorm } from '../ops/layer-norm.js';
 
@@ -119,13 +122,14 @@ export function initBertWeights(
   seed = 0,
 ): BertWeights {
   const weights: BertWeights = {};
-  let s = seed;
+  // tfjs treats a seed of 0 as "no seed" (Math.random), so every tensor gets a derived, non-zero one.
+  let index = 0;
   for (const [name, shape] of Object.entries(bertWeightShapes(config, parts))) {
     if (name.endsWith('LayerNorm.weight')) weights[name] = tf.ones(shape);
     else if (name.endsWith('.bias')) weights[name] = tf.zeros(shape);
     else {
       const held = isLinearWeight(name, shape) ? [shape[1], shape[0]] : shape;
-      weights[name] = tf.truncatedNormal(held, 0, config.initializerRange, 'float32', s++);
+      weights[name] = tf.truncatedNormal(held, 0, config.initializerRange, 'float32', deriveSeed(seed, index++) || 1);
     }
   }
   return weights;
@@ -156,7 +160,8 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor, activa
   return tf.tidy(() => {
     const inFeatures = x.shape[x.rank - 1];
     const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
-    const y = tf.fused.matMul({ a: flat, b: weight as tf.Tensor2D, bias, activation });
+    let y: tf.Tensor = dense(flat, weight as tf.Tensor2D, bias);
+    if (activation === 'relu') y = tf.relu(y);
     return tf.reshape(y, [...x.shape.slice(0, -1), (weight as tf.Tensor2D).shape[1]]);
   });
 }
@@ -179,9 +184,9 @@ export function embeddings(weights: BertWeights, config: BertConfig, inputs: Ber
       );
     }
     const tokenTypeIds = inputs.tokenTypeIds ?? tf.zeros([batch, seq], 'int32');
-    const words = tf.gather(weights['embeddings.word_embeddings.weight'], inputs.inputIds);
+    const words = gatherRows(weights['embeddings.word_embeddings.weight'], inputs.inputIds);
     const positions = tf.slice(weights['embeddings.position_embeddings.weight'], [0, 0], [seq, -1]);
-    const types = tf.gather(weights['embeddings.token_type_embeddings.weight'], tokenTypeIds);
+    const types = gatherRows(weights['embeddings.token_type_embeddings.weight'], tokenTypeIds);
     const sum = tf.add(tf.add(words, types), positions);
     return layerNorm(sum, weights['embeddings.LayerNorm.weight'], weights['embeddings.LayerNorm.bias'], config.layerNormEps) as tf.Tensor3D;
   });

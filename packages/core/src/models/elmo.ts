@@ -25,6 +25,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ContextualEmbedder, EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
+import { dense } from '../ops/dense.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../tokenize/elmo-chars.js';
 
@@ -252,18 +254,6 @@ type CustomGradient = Parameters<typeof tf.customGrad>[0];
 /** An int32 scalar (plain numbers become float32 and would turn index arithmetic into floats). */
 const int = (n: number) => tf.scalar(n, 'int32');
 
-/** table[indices] along axis 0, with a gradient that works on every backend. */
-function gatherRows(table: tf.Tensor, indices: tf.Tensor1D): tf.Tensor {
-  const f = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([indices]);
-    return {
-      value: tf.gather(t, indices),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, t.shape),
-    };
-  }) as CustomGradient);
-  return f(table) as tf.Tensor;
-}
-
 /**
  * tf.reverse_sequence on axis 1 of x [batch, time, ...]: each row's first lengths[b] steps reversed,
  * the rest (padding) left in place. It is its own inverse, which gives its gradient.
@@ -362,20 +352,20 @@ export function elmoTokenEmbedding(weights: ElmoWeights, options: ElmoOptions, c
         const windows =
           width === 1 ? emb : tf.concat(Array.from({ length: width }, (_, k) => tf.slice(emb, [0, k, 0], [n, steps, E])), 2);
         const kernel = tf.reshape(weights[elmoNames.cnnWeight(i)], [width * E, count]);
-        const convolved = tf.reshape(tf.matMul(tf.reshape(windows, [n * steps, width * E]), kernel), [n, steps, count]);
+        const convolved = tf.reshape(dense(tf.reshape(windows, [n * steps, width * E]), kernel), [n, steps, count]);
         // bias, max over time, then the activation (adding the bias after the max is the same number)
         return activation(tf.add(maxOverTime(convolved as tf.Tensor3D), weights[elmoNames.cnnBias(i)]));
       });
       let x = convs.length === 1 ? convs[0] : tf.concat(convs, 1);
       for (let k = 0; k < cnn.n_highway; k++) {
-        const carry = tf.sigmoid(tf.add(tf.matMul(x, weights[elmoNames.highway(k, 'W_carry')]), weights[elmoNames.highway(k, 'b_carry')]));
+        const carry = tf.sigmoid(tf.add(dense(x, weights[elmoNames.highway(k, 'W_carry')]), weights[elmoNames.highway(k, 'b_carry')]));
         const transform = tf.relu(
-          tf.add(tf.matMul(x, weights[elmoNames.highway(k, 'W_transform')]), weights[elmoNames.highway(k, 'b_transform')]),
+          tf.add(dense(x, weights[elmoNames.highway(k, 'W_transform')]), weights[elmoNames.highway(k, 'b_transform')]),
         );
         x = tf.add(tf.mul(carry, transform), tf.mul(tf.sub(1, carry), x));
       }
       if (weights[elmoNames.projWeight]) {
-        x = tf.add(tf.matMul(x, weights[elmoNames.projWeight]), weights[elmoNames.projBias]);
+        x = tf.add(dense(x, weights[elmoNames.projWeight]), weights[elmoNames.projBias]);
       }
       pieces.push(x);
     }
@@ -408,7 +398,7 @@ function lstmLayer(
     const inputKernel = tf.slice(kernel, [0, 0], [inSize, fourC]);
     const stateKernel = tf.slice(kernel, [inSize, 0], [P, fourC]);
     // The input half of every gate for all steps in one matmul, then split by time.
-    const projected = tf.add(tf.matMul(tf.reshape(x, [batch * time, inSize]), inputKernel), bias);
+    const projected = tf.add(dense(tf.reshape(x, [batch * time, inSize]), inputKernel), bias);
     const steps = tf.unstack(tf.transpose(tf.reshape(projected, [batch, time, fourC]), [1, 0, 2]));
     projected.dispose();
     let h: tf.Tensor = tf.zeros([batch, P]);
@@ -416,14 +406,14 @@ function lstmLayer(
     const outputs: tf.Tensor[] = [];
     for (let t = 0; t < time; t++) {
       const [hNext, cNext] = tf.tidy(() => {
-        const gates = tf.add(steps[t], tf.matMul(h, stateKernel));
+        const gates = tf.add(steps[t], dense(h, stateKernel));
         const [i, j, f, o] = tf.split(gates, 4, 1);
         let memory = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(j)));
         if (cellClip) memory = tf.clipByValue(memory, -cellClip, cellClip);
         let state = tf.mul(tf.sigmoid(o), tf.tanh(memory));
         // TF clips the projected state only when there is a projection.
         if (projection) {
-          state = tf.matMul(state, projection);
+          state = dense(state, projection);
           if (projClip) state = tf.clipByValue(state, -projClip, projClip);
         }
         return [state, memory];
@@ -737,7 +727,7 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
     const targetIds = tf.tensor1d(targets, 'int32');
     let perWord: tf.Tensor;
     if (!sampled) {
-      const logits = tf.add(tf.matMul(hidden, softmaxW, false, true), softmaxB);
+      const logits = dense(hidden, tf.transpose(softmaxW) as tf.Tensor2D, softmaxB);
       perWord = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targetIds, vocab)), 1));
     } else {
       const random = elmoRandom(loss.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -759,7 +749,7 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
         if (j !== undefined) hits[i * negatives.length + j] = -1e9;
       });
       const negLogits = tf.add(
-        tf.add(tf.matMul(hidden, negW, false, true), tf.sub(negB, tf.tensor2d([negatives.map((id) => Math.log(expectedCount(id)))]))),
+        tf.add(dense(hidden, tf.transpose(negW) as tf.Tensor2D), tf.sub(negB, tf.tensor2d([negatives.map((id) => Math.log(expectedCount(id)))]))),
         tf.tensor2d(hits, [targets.length, negatives.length]),
       );
       const logits = tf.concat([trueLogits, negLogits], 1);

@@ -2,3 +2,5 @@ export * from './fused.js';
 export * from './attention.js';
 export * from './layer-norm.js';
 export * from './gelu.js';
+export * from './gather-rows.js';
+export * from './dense.js';

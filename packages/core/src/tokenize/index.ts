@@ -15,3 +15,10 @@ export {
   type EncodeOptions,
   type Encoding,
 } from './bert-tokenizer.js';
+export {
+  trainWordPiece,
+  WordCounter,
+  WORDPIECE_SPECIAL_TOKENS,
+  type WordPieceTrainerOptions,
+  type WordPieceTrainingResult,
+} from './wordpiece-trainer.js';

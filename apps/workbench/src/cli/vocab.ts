@@ -1,0 +1,48 @@
+/** `wb vocab`: train a WordPiece vocabulary (vocab.txt) on a folder of .txt files. */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { corpusFiles, countCorpusWords, trainWordPiece, writeFileAtomic } from '@wb/core/node';
+
+export interface VocabOptions {
+  corpus: string;
+  size: number;
+  out: string;
+  minFrequency: number;
+  limitAlphabet: number;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function vocab(opts: VocabOptions): void {
+  const started = performance.now();
+  // Checked before the (possibly long) counting, so a typo in --out does not cost a training run.
+  if (existsSync(opts.out) && statSync(opts.out).isDirectory()) {
+    throw new Error(`--out ${opts.out} is a folder; give the vocabulary file's path (e.g. ${resolve(opts.out, 'vocab.txt')})`);
+  }
+  const files = corpusFiles(opts.corpus);
+  const counter = countCorpusWords(opts.corpus);
+  if (counter.total === 0) throw new Error(`corpus folder ${opts.corpus} has no words in its ${files.length} .txt file(s)`);
+  const counted = performance.now();
+  const result = trainWordPiece(counter.counts, {
+    vocabSize: opts.size,
+    minFrequency: opts.minFrequency,
+    limitAlphabet: opts.limitAlphabet,
+  });
+  writeFileAtomic(opts.out, result.vocab.join('\n') + '\n');
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const done = performance.now();
+  const lines = [
+    `wb vocab: ${counter.total} words (${counter.counts.size} unique) in ${files.length} file(s), counted in ${seconds(counted - started)} s`,
+    `wb vocab: alphabet ${result.alphabetSize} characters, ${result.merges} merges, vocab ${result.vocab.length} tokens, trained in ${seconds(done - counted)} s`,
+  ];
+  if (result.stoppedBy === 'minFrequency') {
+    lines.push(`wb vocab: stopped below --size ${opts.size}: no pair left that occurs at least --min-frequency ${opts.minFrequency} times`);
+  }
+  lines.push(`wb vocab: wrote ${opts.out} in ${seconds(done - started)} s`);
+  process.stderr.write(lines.join('\n') + '\n');
+}

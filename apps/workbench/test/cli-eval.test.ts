@@ -1,0 +1,109 @@
+/** `wb eval wic` and `wb eval senseval` end to end: the built CLI on tiny handmade data with tiny-bert. */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { describeShared, sharedPath } from '../../../test/support/shared.js';
+
+const run = promisify(execFile);
+const wb = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wb.js');
+
+async function wbRun(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [wb, ...args], { maxBuffer: 64 << 20 });
+    return { stdout, stderr, code: 0 };
+  } catch (e) {
+    const error = e as { stdout: string; stderr: string; code: number };
+    return { stdout: error.stdout, stderr: error.stderr, code: error.code };
+  }
+}
+
+const TRAIN = [
+  'bank\tN\t3-1\tWe sat on the bank of the river .\tThe bank raised its rates .\tF',
+  'bank\tN\t1-4\tThe bank closed early .\tI went to the bank to deposit money .\tT',
+  'bat\tN\t1-1\tThe bat flew out of the cave .\tHis bat broke in the game .\tF',
+  'bat\tN\t3-2\tA small brown bat hung there .\tThe bat slept all day .\tT',
+  'run\tV\t1-1\tThey run a shop .\tWe run every morning .\tF',
+  'run\tV\t1-1\tI run fast .\tShe runs to school .\tT',
+];
+const DEV = [
+  'bank\tN\t1-3\tThe bank of the stream flooded .\tFish swim near the bank .\tT',
+  'bat\tN\t1-3\tThe bat hit the ball .\tHe swung his bat hard .\tT',
+  'run\tV\t2-1\tThey will run the company .\tDogs run in the park .\tF',
+  'bank\tN\t1-1\tThe bank lent us money .\tThe bank was muddy .\tF',
+];
+
+function writeWic(dir: string, name: string, rows: string[]) {
+  writeFileSync(join(dir, `${name}.data.txt`), rows.map((r) => r.split('\t').slice(0, 5).join('\t')).join('\n') + '\n');
+  writeFileSync(join(dir, `${name}.gold.txt`), rows.map((r) => r.split('\t')[5]).join('\n') + '\n');
+}
+
+describeShared(['fixtures', 'tiny-bert'], 'wb eval on the tiny-bert fixture', () => {
+  const model = sharedPath('fixtures', 'tiny-bert');
+  let wic: string;
+
+  beforeAll(() => {
+    wic = mkdtempSync(join(tmpdir(), 'wb-eval-wic-'));
+    writeWic(wic, 'train', TRAIN);
+    writeWic(wic, 'dev', DEV);
+  });
+
+  it('wic: prints accuracy, threshold, layer, n and every layer (3 + mix) as JSON', async () => {
+    const result = await wbRun(['eval', 'wic', '--model', model, '--data', wic, '--split', 'dev', '--batch-size', '3']);
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out).toMatchObject({ task: 'wic', split: 'dev', n: 4, train_n: 6 });
+    expect(out.accuracy).toBeGreaterThanOrEqual(0);
+    expect(out.accuracy).toBeLessThanOrEqual(1);
+    // Accuracy on 4 pairs is a multiple of 1/4.
+    expect(Math.abs(out.accuracy * 4 - Math.round(out.accuracy * 4))).toBeLessThan(1e-9);
+    expect(typeof out.threshold).toBe('number');
+    expect(out.layers.map((r: { layer: number | string }) => r.layer)).toEqual([0, 1, 2, 'mix']);
+    for (const r of out.layers) {
+      expect(Object.keys(r).sort()).toEqual(['accuracy', 'layer', 'threshold', 'train_accuracy']);
+    }
+    const chosen = out.layers.find((r: { layer: number | string }) => r.layer === out.layer);
+    expect(chosen.accuracy).toBe(out.accuracy);
+    expect(chosen.train_accuracy).toBe(Math.max(...out.layers.map((r: { train_accuracy: number }) => r.train_accuracy)));
+  });
+
+  it('wic: --layer picks the layer; a missing split is a clear error', async () => {
+    const forced = await wbRun(['eval', 'wic', '--model', model, '--data', wic, '--layer', 'mix', '--pooling', 'first']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout).layer).toBe('mix');
+    const missing = await wbRun(['eval', 'wic', '--model', model, '--data', wic, '--split', 'test']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/test\.data\.txt does not exist: this WiC folder has the split\(s\) dev, train/);
+    const badLayer = await wbRun(['eval', 'wic', '--model', model, '--data', wic, '--layer', 'top']);
+    expect(badLayer.code).toBe(1);
+    expect(badLayer.stderr).toMatch(/expected a layer number \(0 = input layer\) or "mix", got "top"/);
+  });
+
+  it('senseval: per word n, senses, mfs, static, per-layer accuracy and best, plus the macro average', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wb-eval-senseval-')), 'senseval');
+    mkdirSync(dir);
+    const header = 'instance_id\tsense\ttarget_index\ttokens\n';
+    const rows = (word: string) =>
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 ? `${word}-${i}\tA\t1\tthe ${word} near the river bank` : `${word}-${i}\tB\t2\ta big ${word} of money today`,
+      ).join('\n');
+    writeFileSync(join(dir, 'bank.tsv'), header + rows('bank') + '\n');
+    writeFileSync(join(dir, 'bat.tsv'), header + rows('bat') + '\n');
+    const result = await wbRun(['eval', 'senseval', '--model', model, '--data', dir, '--k', '3', '--seed', '7']);
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out).toMatchObject({ task: 'senseval', k: 3, folds: 5, seed: 7 });
+    expect(Object.keys(out.words)).toEqual(['bank', 'bat']);
+    for (const word of ['bank', 'bat']) {
+      const r = out.words[word];
+      expect(r).toMatchObject({ n: 12, senses: 2, mfs: expect.any(Number), static: expect.any(Number) });
+      expect(r.layers).toHaveLength(3);
+      expect(r.best.accuracy).toBe(Math.max(...r.layers));
+    }
+    expect(out.macro.layers).toHaveLength(3);
+    expect(out.macro.mfs).toBeCloseTo((out.words.bank.mfs + out.words.bat.mfs) / 2, 12);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * `wb pretrain bert|elmo` end to end on a tiny corpus: the loss goes down, the folder loads, and a run
+ * killed with SIGKILL and resumed with --resume ends with the same bytes as one that never stopped.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, loadElmo } from '@wb/core/node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { wbPath, wbRun } from './support/cli.js';
+
+const RIVER = 'the bank of the river was steep and the water ran fast past the old mill by the bridge';
+const MONEY = 'she paid the money into the bank and the clerk counted every coin twice before noon';
+
+let dir: string;
+let corpus: string;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = mkdtempSync(join(tmpdir(), 'wb-cli-pretrain-'));
+  corpus = join(dir, 'corpus');
+  mkdirSync(corpus);
+  const docs: string[] = [];
+  for (let d = 0; d < 16; d++) {
+    const words = (d % 2 ? RIVER : MONEY).split(' ');
+    docs.push(Array.from({ length: 5 }, (_, s) => words.slice(s, s + 6 + (d % 4)).join(' ')).join('\n'));
+  }
+  writeFileSync(join(corpus, 'tiny.txt'), docs.join('\n\n') + '\n');
+});
+
+/** Starts `wb args`, SIGKILLs it once its saved training state reaches `step`, and waits for it to die. */
+async function killAfterCheckpoint(args: string[], out: string, step: number): Promise<void> {
+  const child = spawn(process.execPath, [wbPath, ...args], { stdio: 'ignore' });
+  const pointer = join(out, 'train-state', 'state.json');
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (;;) {
+    if (existsSync(pointer) && JSON.parse(readFileSync(pointer, 'utf8')).step >= step) break;
+    if (child.exitCode !== null) throw new Error(`wb ${args[0]} ended before step ${step}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function lossColumn(out: string): number[] {
+  return readFileSync(join(out, 'loss.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+}
+
+describe('wb pretrain bert', () => {
+  const common = () => {
+    const vocab = join(dir, 'vocab.txt');
+    return ['pretrain', 'bert', '--corpus', corpus, '--vocab', vocab, '--layers', '2', '--hidden', '32', '--heads', '2', '--intermediate', '64',
+      '--max-length', '32', '--batch-size', '8', '--steps', '30', '--warmup', '3', '--lr', '3e-3', '--seed', '5', '--checkpoint-every', '5'];
+  };
+
+  it('trains a vocabulary, then a BERT that learns and resumes bit for bit after SIGKILL', async () => {
+    const vocab = await wbRun(['vocab', '--corpus', corpus, '--size', '80', '--out', join(dir, 'vocab.txt')]);
+    expect(vocab.code, vocab.stderr).toBe(0);
+
+    const straight = join(dir, 'bert-straight');
+    const result = await wbRun([...common(), '--out', straight]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/tok\/s/);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.steps).toBe(30);
+    const losses = lossColumn(straight);
+    expect(losses).toHaveLength(30);
+    expect(losses.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(losses.slice(0, 5).reduce((a, b) => a + b) / 5 - 0.5);
+    for (const file of ['config.json', 'model.safetensors', 'vocab.txt', 'training.json']) expect(existsSync(join(straight, file))).toBe(true);
+    const fill = await wbRun(['fill-mask', '--model', straight, '--top-k', '2', 'the bank of the [MASK]']);
+    expect(fill.code, fill.stderr).toBe(0);
+
+    const killed = join(dir, 'bert-killed');
+    await killAfterCheckpoint([...common(), '--out', killed], killed, 10);
+    expect(existsSync(join(killed, 'model.safetensors'))).toBe(false);
+    const resumed = await wbRun([...common(), '--out', killed, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resumed at step (1[0-9]|2[0-9])/);
+    expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(killed, 'model.safetensors')))).toBe(0);
+    expect(lossColumn(killed)).toEqual(losses);
+  });
+});
+
+describe('wb pretrain elmo', () => {
+  const args = (out: string) => ['pretrain', 'elmo', '--corpus', corpus, '--out', out, '--vocab-size', '40', '--lstm-dim', '16',
+    '--projection-dim', '8', '--filters', '1:4,2:4,3:8', '--char-dim', '4', '--batch-size', '6', '--steps', '16', '--warmup', '2',
+    '--lr', '1e-2', '--negatives', '10', '--seed', '3', '--checkpoint-every', '4'];
+
+  it('writes an AllenNLP folder that loads, and resumes bit for bit after SIGKILL', async () => {
+    const straight = join(dir, 'elmo-straight');
+    const result = await wbRun(args(straight));
+    expect(result.code, result.stderr).toBe(0);
+    const losses = lossColumn(straight);
+    expect(losses.slice(-4).reduce((a, b) => a + b) / 4).toBeLessThan(losses.slice(0, 4).reduce((a, b) => a + b) / 4);
+    const model = await loadElmo(straight);
+    expect(model.dim).toBe(16);
+    const [sentence] = await model.embed(['the bank of the river']);
+    expect(sentence.words.map((w) => w.word)).toEqual(['the', 'bank', 'of', 'the', 'river']);
+    model.dispose();
+
+    const killed = join(dir, 'elmo-killed');
+    await killAfterCheckpoint(args(killed), killed, 8);
+    const resumed = await wbRun([...args(killed), '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lossColumn(killed)).toEqual(losses);
+    // hdf5 files carry timestamps, so compare the weights rather than the bytes.
+    const [a, b] = await Promise.all([loadElmo(straight), loadElmo(killed)]);
+    for (const [name, t] of Object.entries(a.weights)) expect(Array.from(b.weights[name].dataSync()), name).toEqual(Array.from(t.dataSync()));
+    a.dispose();
+    b.dispose();
+  });
+});

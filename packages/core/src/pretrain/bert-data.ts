@@ -1,0 +1,177 @@
+/**
+ * BERT's pretraining examples, made as Google's create_pretraining_data.py makes them: sentences of a
+ * document packed up to a target length (10% of the time a shorter random one), cut in two at a
+ * random sentence boundary; half the time segment B is the real continuation, half the time text
+ * from a random other document (NSP label 1); the pair trimmed from a random end of the longer
+ * segment; then 15% of the tokens (never [CLS]/[SEP]) chosen for the masked LM: 80% become [MASK],
+ * 10% a random token, 10% stay.
+ *
+ * One difference, for exact resumption: the original materialises `dupe_factor` shuffled passes over
+ * the corpus; here each example is the chunk holding a sentence drawn uniformly from the whole corpus
+ * (so documents are sampled in proportion to their length, as there), the document chunked from its
+ * start as the original chunks it, all with a seeded `Rng`: the data position is the generator's state.
+ */
+import type { Rng } from '../train/rng.js';
+
+export interface BertPretrainingOptions {
+  maxLength: number;
+  shortSeqProb?: number;
+  maskedLmProb?: number;
+  maxPredictions?: number;
+}
+
+export interface SpecialIds {
+  cls: number;
+  sep: number;
+  mask: number;
+  pad: number;
+  /** Ids below this are special tokens and never drawn as random replacements. */
+  firstRegular: number;
+  vocabSize: number;
+}
+
+export interface PretrainingInstance {
+  ids: number[];
+  tokenTypeIds: number[];
+  /** 0: B follows A; 1: B is random. */
+  nextSentenceLabel: number;
+  maskedPositions: number[];
+  /** The original ids at the masked positions. */
+  maskedLabels: number[];
+}
+
+export interface PretrainingBatch {
+  batchSize: number;
+  seqLength: number;
+  inputIds: Int32Array;
+  tokenTypeIds: Int32Array;
+  attentionMask: Float32Array;
+  nextSentenceLabels: Int32Array;
+  /** Flat indices (row * seqLength + position) of the masked tokens, and their labels. */
+  maskedIndices: Int32Array;
+  maskedLabels: Int32Array;
+  /** Non-padding tokens. */
+  tokens: number;
+}
+
+export class BertPretrainingData {
+  readonly maxLength: number;
+  readonly shortSeqProb: number;
+  readonly maskedLmProb: number;
+  readonly maxPredictions: number;
+  /** (document, sentence) of every sentence, to start examples uniformly over the corpus. */
+  private readonly sentenceIndex: Array<[number, number]> = [];
+
+  constructor(
+    /** Documents as lists of tokenised sentences (WordPiece ids). */
+    readonly documents: number[][][],
+    readonly special: SpecialIds,
+    options: BertPretrainingOptions,
+  ) {
+    this.maxLength = options.maxLength;
+    this.shortSeqProb = options.shortSeqProb ?? 0.1;
+    this.maskedLmProb = options.maskedLmProb ?? 0.15;
+    this.maxPredictions = options.maxPredictions ?? Math.max(1, Math.round(options.maxLength * this.maskedLmProb));
+    documents.forEach((doc, d) => doc.forEach((sentence, s) => sentence.length > 0 && this.sentenceIndex.push([d, s])));
+    if (documents.length < 2 || this.sentenceIndex.length < 2) {
+      throw new Error('pretraining data needs at least two documents with text (NSP draws random segments from other documents)');
+    }
+  }
+
+  instance(rng: Rng): PretrainingInstance {
+    const maxTokens = this.maxLength - 3;
+    const [docIndex, picked] = this.sentenceIndex[rng.int(this.sentenceIndex.length)];
+    const document = this.documents[docIndex];
+    // Chunk the document from its start as the original does, and take the chunk holding the picked sentence.
+    let chunk: number[][] = [];
+    let target = maxTokens;
+    for (let s = 0, length = 0; s < document.length; s++) {
+      if (chunk.length === 0) target = rng.next() < this.shortSeqProb ? 2 + rng.int(maxTokens - 1) : maxTokens;
+      chunk.push(document[s]);
+      length += document[s].length;
+      if (length >= target || s === document.length - 1) {
+        if (s >= picked) break;
+        chunk = [];
+        length = 0;
+      }
+    }
+    const aEnd = chunk.length >= 2 ? 1 + rng.int(chunk.length - 1) : 1;
+    const tokensA = chunk.slice(0, aEnd).flat();
+    let tokensB: number[];
+    let isRandomNext: boolean;
+    if (chunk.length === 1 || rng.next() < 0.5) {
+      isRandomNext = true;
+      const targetB = Math.max(1, target - tokensA.length);
+      let other = docIndex;
+      for (let tries = 0; tries < 10 && other === docIndex; tries++) other = rng.int(this.documents.length);
+      const otherDoc = this.documents[other];
+      tokensB = [];
+      for (let s = rng.int(otherDoc.length); s < otherDoc.length && tokensB.length < targetB; s++) tokensB.push(...otherDoc[s]);
+    } else {
+      isRandomNext = false;
+      tokensB = chunk.slice(aEnd).flat();
+    }
+    truncatePair(tokensA, tokensB, maxTokens, rng);
+    if (tokensB.length === 0) tokensB.push(tokensA.pop() ?? this.special.sep);
+    const ids = [this.special.cls, ...tokensA, this.special.sep, ...tokensB, this.special.sep];
+    const tokenTypeIds = ids.map((_, i) => (i < tokensA.length + 2 ? 0 : 1));
+    const { maskedPositions, maskedLabels } = this.mask(ids, rng);
+    return { ids, tokenTypeIds, nextSentenceLabel: isRandomNext ? 1 : 0, maskedPositions, maskedLabels };
+  }
+
+  /** create_masked_lm_predictions: choose positions, then 80% [MASK] / 10% random / 10% kept. Mutates ids. */
+  private mask(ids: number[], rng: Rng): { maskedPositions: number[]; maskedLabels: number[] } {
+    const candidates: number[] = [];
+    ids.forEach((id, i) => id !== this.special.cls && id !== this.special.sep && candidates.push(i));
+    rng.shuffle(candidates);
+    const count = Math.min(this.maxPredictions, Math.max(1, Math.round(ids.length * this.maskedLmProb)));
+    const chosen = candidates.slice(0, count).sort((a, b) => a - b);
+    const maskedLabels = chosen.map((i) => ids[i]);
+    for (const i of chosen) {
+      if (rng.next() < 0.8) ids[i] = this.special.mask;
+      else if (rng.next() < 0.5) continue;
+      else ids[i] = this.special.firstRegular + rng.int(this.special.vocabSize - this.special.firstRegular);
+    }
+    return { maskedPositions: chosen, maskedLabels };
+  }
+
+  /** `batchSize` instances padded to the longest of them. */
+  batch(rng: Rng, batchSize: number): PretrainingBatch {
+    const instances = Array.from({ length: batchSize }, () => this.instance(rng));
+    const seqLength = Math.max(...instances.map((x) => x.ids.length));
+    const inputIds = new Int32Array(batchSize * seqLength).fill(this.special.pad);
+    const tokenTypeIds = new Int32Array(batchSize * seqLength);
+    const attentionMask = new Float32Array(batchSize * seqLength);
+    const maskedIndices: number[] = [];
+    const maskedLabels: number[] = [];
+    instances.forEach((x, row) => {
+      inputIds.set(x.ids, row * seqLength);
+      tokenTypeIds.set(x.tokenTypeIds, row * seqLength);
+      attentionMask.fill(1, row * seqLength, row * seqLength + x.ids.length);
+      x.maskedPositions.forEach((p, k) => {
+        maskedIndices.push(row * seqLength + p);
+        maskedLabels.push(x.maskedLabels[k]);
+      });
+    });
+    return {
+      batchSize,
+      seqLength,
+      inputIds,
+      tokenTypeIds,
+      attentionMask,
+      nextSentenceLabels: Int32Array.from(instances, (x) => x.nextSentenceLabel),
+      maskedIndices: Int32Array.from(maskedIndices),
+      maskedLabels: Int32Array.from(maskedLabels),
+      tokens: instances.reduce((n, x) => n + x.ids.length, 0),
+    };
+  }
+}
+
+/** truncate_seq_pair: drop tokens from the front or back (at random) of the longer segment. */
+function truncatePair(a: number[], b: number[], maxTokens: number, rng: Rng): void {
+  while (a.length + b.length > maxTokens) {
+    const longer = a.length > b.length ? a : b;
+    if (rng.next() < 0.5) longer.shift();
+    else longer.pop();
+  }
+}

@@ -1,0 +1,29 @@
+/** BERT's pretraining loss: masked-LM cross-entropy over the masked positions plus next-sentence cross-entropy. */
+import * as tf from '@tensorflow/tfjs-core';
+import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from '../models/bert.js';
+import { gatherRows } from '../ops/gather-rows.js';
+import type { LossOutput } from '../train/trainer.js';
+import type { PretrainingBatch } from './bert-data.js';
+
+/** Mean of -log softmax(logits)[label] over rows. */
+export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits);
+    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1])), 1);
+    return tf.neg(tf.mean(picked)) as tf.Scalar;
+  });
+}
+
+export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch): LossOutput {
+  const shape: [number, number] = [batch.batchSize, batch.seqLength];
+  const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
+  const tokenTypeIds = tf.tensor2d(batch.tokenTypeIds, shape, 'int32');
+  const attentionMask = tf.tensor2d(batch.attentionMask, shape, 'float32');
+  const outputs = bertForward(weights, config, { inputIds, tokenTypeIds, attentionMask });
+  // Only the masked positions go through the vocabulary-sized decoder.
+  const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]);
+  const masked = gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'));
+  const mlm = crossEntropy(mlmLogits(weights, config, masked) as tf.Tensor2D, batch.maskedLabels);
+  const nsp = crossEntropy(nspLogits(weights, outputs.poolerOutput!), batch.nextSentenceLabels);
+  return { loss: tf.add(mlm, nsp) as tf.Scalar, parts: { mlm, nsp } };
+}

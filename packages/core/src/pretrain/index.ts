@@ -1,0 +1,2 @@
+export * from './bert-data.js';
+export * from './bert-loss.js';

@@ -1,0 +1,166 @@
+/**
+ * `wb pretrain bert` (Node): a corpus folder and a vocab.txt in, a Hugging Face BertForPreTraining
+ * folder out (config.json, model.safetensors, vocab.txt, tokenizer_config.json) plus the loss curve
+ * and `training.json` (settings, seed, steps, wall time, final losses). Training state is saved every
+ * `checkpointEvery` steps; `resume` continues a killed run exactly.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { saveBertCheckpoint, writeFileAtomic } from '../checkpoint/model-folder.js';
+import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
+import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
+import { Trainer, type StepRecord } from '../train/trainer.js';
+import { loadTrainingState, saveTrainingState, writeLossCurve } from '../train/state-files.js';
+import { BertPretrainingData, type PretrainingBatch } from './bert-data.js';
+import { bertPretrainingLoss } from './bert-loss.js';
+import { readCorpus } from './corpus.js';
+
+export interface BertPretrainSettings {
+  corpus: string;
+  vocab: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  intermediate: number;
+  maxLength: number;
+  batchSize: number;
+  accumulation: number;
+  steps: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  maxGradNorm: number;
+  seed: number;
+}
+
+export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'vocab'> = {
+  layers: 4,
+  hidden: 256,
+  heads: 4,
+  intermediate: 1024,
+  maxLength: 128,
+  batchSize: 32,
+  accumulation: 1,
+  steps: 1000,
+  lr: 1e-3,
+  warmup: 100,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+  seed: 0,
+};
+
+export interface PretrainHooks {
+  onStep?: (record: StepRecord, totalSteps: number) => void;
+  onLog?: (message: string) => void;
+  /** Save the training state every this many steps (default 50) and at the end. */
+  checkpointEvery?: number;
+  /** Stop (with the state saved) after this step, as if killed; for tests. */
+  stopAfter?: number;
+}
+
+export function tokenizeCorpus(corpusDir: string, tokenizer: BertTokenizer): number[][][] {
+  const documents: number[][][] = [];
+  for (const file of readCorpus(corpusDir)) {
+    for (const doc of file.documents) {
+      documents.push(doc.map((line) => tokenizer.encode(line, { addSpecialTokens: false }).ids));
+    }
+  }
+  return documents;
+}
+
+export async function pretrainBert(outDir: string, settings: BertPretrainSettings, options: { resume?: boolean } & PretrainHooks = {}) {
+  const log = options.onLog ?? (() => {});
+  const vocabText = readFileSync(settings.vocab, 'utf8');
+  const tokenizer = BertTokenizer.fromVocab(vocabText);
+  const vocab = vocabText.split(/\r?\n/).filter((line, i, all) => line !== '' || i < all.length - 1);
+  const config: BertConfig = {
+    ...BERT_DEFAULTS,
+    vocabSize: tokenizer.vocabSize,
+    hiddenSize: settings.hidden,
+    numHiddenLayers: settings.layers,
+    numAttentionHeads: settings.heads,
+    intermediateSize: settings.intermediate,
+    maxPositionEmbeddings: settings.maxLength,
+    padTokenId: tokenizer.padTokenId,
+  };
+  if (settings.hidden % settings.heads !== 0) throw new Error(`--hidden ${settings.hidden} is not divisible by --heads ${settings.heads}`);
+
+  const started = performance.now();
+  const documents = tokenizeCorpus(settings.corpus, tokenizer);
+  const tokens = documents.reduce((n, d) => n + d.reduce((m, s) => m + s.length, 0), 0);
+  log(`corpus: ${documents.length} documents, ${tokens} WordPieces (tokenised in ${((performance.now() - started) / 1000).toFixed(1)}s)`);
+  const special = {
+    cls: tokenizer.clsTokenId,
+    sep: tokenizer.sepTokenId,
+    mask: tokenizer.maskTokenId,
+    pad: tokenizer.padTokenId,
+    firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
+    vocabSize: tokenizer.vocabSize,
+  };
+  const data = new BertPretrainingData(documents, special, { maxLength: settings.maxLength });
+
+  const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, settings.seed);
+  const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
+  tf.dispose(Object.values(weights));
+  const trainer = new Trainer<PretrainingBatch>({
+    params,
+    lossFn: (batch) => bertPretrainingLoss(params, config, batch),
+    nextBatch: (rng) => {
+      const batch = data.batch(rng, settings.batchSize);
+      return { batch, tokens: batch.tokens };
+    },
+    totalSteps: settings.steps,
+    learningRate: settings.lr,
+    warmupSteps: settings.warmup,
+    accumulation: settings.accumulation,
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    adamw: { weightDecay: settings.weightDecay },
+  });
+  const recorded = { ...settings, corpus: undefined, vocab: undefined, vocabSha: sha(vocabText) };
+  if (options.resume) {
+    const saved = loadTrainingState(outDir, recorded);
+    if (saved) {
+      trainer.restore(saved);
+      tf.dispose(Object.values(saved.tensors));
+      log(`resumed at step ${trainer.state.step}`);
+    } else log(`nothing to resume in ${outDir}; starting fresh`);
+  }
+
+  const every = options.checkpointEvery ?? 50;
+  const checkpoint = () => {
+    const saved = trainer.save();
+    saveTrainingState(outDir, saved, recorded);
+    tf.dispose(Object.values(saved.tensors));
+    writeLossCurve(outDir, trainer.state.history);
+  };
+  while (!trainer.done) {
+    const record = trainer.step();
+    options.onStep?.(record, settings.steps);
+    if (record.step % every === 0 || trainer.done) checkpoint();
+    if (options.stopAfter !== undefined && record.step >= options.stopAfter) return { stopped: true, trainer, config };
+  }
+
+  saveBertCheckpoint(outDir, { config, weights: params, vocab });
+  const last = trainer.state.history.slice(-Math.min(50, trainer.state.history.length));
+  const mean = (pick: (r: StepRecord) => number) => last.reduce((s, r) => s + pick(r), 0) / last.length;
+  const summary = {
+    model: 'BertForPreTraining',
+    settings: { ...settings },
+    steps: trainer.state.step,
+    tokensSeen: trainer.state.tokensSeen,
+    trainingSeconds: Math.round(trainer.state.elapsed),
+    finalLoss: { total: mean((r) => r.loss), mlm: mean((r) => r.parts.mlm), nsp: mean((r) => r.parts.nsp), overLastSteps: last.length },
+    backend: tf.getBackend(),
+  };
+  writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
+  return { stopped: false, trainer, config, summary };
+}
+
+function sha(text: string): string {
+  // Small FNV-1a: only to notice a different vocabulary on resume, not for security.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
+}

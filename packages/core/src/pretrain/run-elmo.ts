@@ -1,0 +1,202 @@
+/**
+ * `wb pretrain elmo` (Node): bilm-tf's objective (forward and backward LMs sharing a char-CNN token
+ * encoder and one sampled softmax) on a corpus folder; writes AllenNLP `options.json` + `weights.hdf5`,
+ * the softmax vocabulary (`vocab.txt`, most frequent first), the loss curve and `training.json`.
+ *
+ * Sentences are sampled uniformly from the corpus with a seeded `Rng` (windows of at most `maxWords`
+ * words for long ones), so a run killed and resumed with `resume` continues exactly.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { saveElmo } from '../checkpoint/allennlp-elmo.js';
+import { writeFileAtomic } from '../checkpoint/model-folder.js';
+import { elmoLmLoss, elmoNames, elmoVariables, initElmoWeights, parseElmoOptions, type ElmoOptions } from '../models/elmo.js';
+import { basicTokenize } from '../tokenize/basic.js';
+import { batchToElmoCharIds } from '../tokenize/elmo-chars.js';
+import { Trainer, type StepRecord } from '../train/trainer.js';
+import { loadTrainingState, saveTrainingState, writeLossCurve } from '../train/state-files.js';
+import { readCorpus } from './corpus.js';
+import type { PretrainHooks } from './run-bert.js';
+
+export interface ElmoPretrainSettings {
+  corpus: string;
+  vocabSize: number;
+  layers: number;
+  lstmDim: number;
+  projectionDim: number;
+  /** "width:count,..." */
+  filters: string;
+  highway: number;
+  charDim: number;
+  maxWords: number;
+  batchSize: number;
+  steps: number;
+  lr: number;
+  warmup: number;
+  /** Sampled-softmax negatives per batch; 0 for the full softmax. */
+  negatives: number;
+  maxGradNorm: number;
+  seed: number;
+}
+
+export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
+  vocabSize: 20000,
+  layers: 2,
+  lstmDim: 512,
+  projectionDim: 128,
+  filters: '1:32,2:32,3:64,4:128,5:128',
+  highway: 1,
+  charDim: 16,
+  maxWords: 20,
+  batchSize: 32,
+  steps: 1000,
+  lr: 2e-3,
+  warmup: 100,
+  negatives: 1024,
+  maxGradNorm: 1,
+  seed: 0,
+};
+
+export const ELMO_SPECIAL_WORDS = ['<S>', '</S>', '<UNK>'];
+
+export function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOptions {
+  const filters = settings.filters.split(',').map((pair) => {
+    const [width, count] = pair.split(':').map(Number);
+    if (!Number.isInteger(width) || !Number.isInteger(count) || width <= 0 || count <= 0) {
+      throw new Error(`--filters: "${pair}" is not width:count (e.g. 1:32,2:32,3:64)`);
+    }
+    return [width, count] as [number, number];
+  });
+  return parseElmoOptions(
+    {
+      lstm: {
+        dim: settings.lstmDim,
+        projection_dim: settings.projectionDim,
+        n_layers: settings.layers,
+        cell_clip: 3,
+        proj_clip: 3,
+        use_skip_connections: true,
+      },
+      char_cnn: {
+        embedding: { dim: settings.charDim },
+        filters,
+        n_highway: settings.highway,
+        n_characters: 262,
+        max_characters_per_token: 50,
+        activation: 'relu',
+      },
+      n_tokens_vocab: settings.vocabSize,
+    },
+    'pretrain settings',
+  );
+}
+
+interface ElmoBatch {
+  charIds: tf.Tensor3D;
+  wordIds: number[][];
+  wordChars: number;
+  negativesSeed: number;
+}
+
+export async function pretrainElmo(outDir: string, settings: ElmoPretrainSettings, options: { resume?: boolean } & PretrainHooks = {}) {
+  const log = options.onLog ?? (() => {});
+  const options_ = elmoOptionsFor(settings);
+  const started = performance.now();
+  // ELMo reads words as characters, case kept; BERT's basic tokenizer splits them as ElmoModel.embed does.
+  const sentences: string[][] = [];
+  for (const file of readCorpus(settings.corpus)) {
+    for (const doc of file.documents) for (const line of doc) sentences.push(basicTokenize(line, { lowerCase: false }).map((w) => w.text));
+  }
+  const counts = new Map<string, number>();
+  for (const sentence of sentences) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
+  // Most frequent first (the log-uniform sampler assumes it); ties by code-point order so the vocabulary is reproducible.
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
+  const vocab = [...ELMO_SPECIAL_WORDS, ...ranked.filter((w) => !ELMO_SPECIAL_WORDS.includes(w)).slice(0, settings.vocabSize - 3)];
+  const ids = new Map(vocab.map((w, i) => [w, i]));
+  const unk = 2;
+  const wordCount = sentences.reduce((n, s) => n + s.length, 0);
+  const covered = [...counts].reduce((n, [w, c]) => n + (ids.has(w) ? c : 0), 0);
+  log(
+    `corpus: ${sentences.length} sentences, ${wordCount} words, ${counts.size} distinct; softmax vocabulary ${vocab.length} covers ${(
+      (100 * covered) /
+      wordCount
+    ).toFixed(1)}% (read in ${((performance.now() - started) / 1000).toFixed(1)}s)`,
+  );
+
+  const weights = initElmoWeights(options_, { seed: settings.seed, vocabSize: vocab.length });
+  const params = elmoVariables(weights);
+  tf.dispose(Object.values(weights));
+  const lossSettings = { bosId: 0, eosId: 1, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
+  const trainer = new Trainer<ElmoBatch>({
+    params,
+    lossFn: (batch) => ({ loss: elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }) }),
+    nextBatch: (rng) => {
+      const words: string[][] = [];
+      while (words.length < settings.batchSize) {
+        const sentence = sentences[rng.int(sentences.length)];
+        if (sentence.length === 0) continue;
+        const start = sentence.length > settings.maxWords ? rng.int(sentence.length - settings.maxWords + 1) : 0;
+        words.push(sentence.slice(start, start + settings.maxWords));
+      }
+      const chars = batchToElmoCharIds(words);
+      const batch: ElmoBatch = {
+        charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'),
+        wordIds: words.map((s) => s.map((w) => ids.get(w) ?? unk)),
+        wordChars: chars.wordChars,
+        negativesSeed: rng.int(2 ** 32),
+      };
+      return { batch, tokens: words.reduce((n, s) => n + s.length, 0) };
+    },
+    disposeBatch: (batch) => batch.charIds.dispose(),
+    totalSteps: settings.steps,
+    learningRate: settings.lr,
+    warmupSteps: settings.warmup,
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    // bilm-tf trains without weight decay.
+    adamw: { weightDecay: 0 },
+  });
+  const recorded = { ...settings, corpus: undefined };
+  if (options.resume) {
+    const saved = loadTrainingState(outDir, recorded);
+    if (saved) {
+      trainer.restore(saved);
+      tf.dispose(Object.values(saved.tensors));
+      log(`resumed at step ${trainer.state.step}`);
+    } else log(`nothing to resume in ${outDir}; starting fresh`);
+  }
+  const every = options.checkpointEvery ?? 50;
+  const checkpoint = () => {
+    const saved = trainer.save();
+    saveTrainingState(outDir, saved, recorded);
+    tf.dispose(Object.values(saved.tensors));
+    writeLossCurve(outDir, trainer.state.history);
+  };
+  while (!trainer.done) {
+    const record = trainer.step();
+    options.onStep?.(record, settings.steps);
+    if (record.step % every === 0 || trainer.done) checkpoint();
+    if (options.stopAfter !== undefined && record.step >= options.stopAfter) return { stopped: true, trainer };
+  }
+
+  // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
+  const model = Object.fromEntries(Object.entries(params).filter(([name]) => name !== elmoNames.softmaxWeight && name !== elmoNames.softmaxBias));
+  await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
+  writeFileSync(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
+  const last = trainer.state.history.slice(-Math.min(50, trainer.state.history.length));
+  const meanLoss = last.reduce((s, r) => s + r.loss, 0) / last.length;
+  const summary = {
+    model: 'ELMo biLM',
+    settings: { ...settings },
+    steps: trainer.state.step,
+    tokensSeen: trainer.state.tokensSeen,
+    trainingSeconds: Math.round(trainer.state.elapsed),
+    finalLoss: { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss), overLastSteps: last.length },
+    backend: tf.getBackend(),
+  };
+  writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
+  return { stopped: false, trainer, summary };
+}
+
+export type { StepRecord };

@@ -1,0 +1,99 @@
+/**
+ * AdamW (Loshchilov & Hutter 2019) as PyTorch's torch.optim.AdamW and Hugging Face's Trainer use it:
+ * bias-corrected Adam moments, and weight decay applied to the weights directly (decoupled), not
+ * added to the gradient. Biases and LayerNorm weights are not decayed, as in BERT.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  weightDecay?: number;
+  /** Which parameters get weight decay; default: everything but biases, LayerNorm and ScalarMix scalars. */
+  decays?: (name: string) => boolean;
+}
+
+export interface AdamWState {
+  step: number;
+  m: Record<string, tf.Tensor>;
+  v: Record<string, tf.Tensor>;
+}
+
+/** BERT's rule: no decay on biases and LayerNorm parameters (any 1-D parameter). */
+export function decaysByDefault(name: string, shape: readonly number[]): boolean {
+  return shape.length > 1 && !/(^|[./])(bias|LayerNorm|layer_norm|gamma|beta)([./]|$)/.test(name);
+}
+
+export class AdamW {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  private readonly decays: (name: string) => boolean;
+  private m = new Map<string, tf.Variable>();
+  private v = new Map<string, tf.Variable>();
+  /** Updates taken so far (Adam's t). */
+  step = 0;
+
+  constructor(
+    private readonly params: Record<string, tf.Variable>,
+    options: AdamWOptions = {},
+  ) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0.01;
+    this.decays = options.decays ?? ((name) => decaysByDefault(name, params[name].shape));
+  }
+
+  /** One update of the parameters named in `grads` (frozen parameters simply have no gradient). */
+  apply(grads: Record<string, tf.Tensor>, learningRate: number): void {
+    this.step++;
+    const { beta1, beta2, epsilon } = this;
+    const correction1 = 1 - beta1 ** this.step;
+    const correction2 = 1 - beta2 ** this.step;
+    for (const [name, grad] of Object.entries(grads)) {
+      const param = this.params[name];
+      if (!param) throw new Error(`AdamW: gradient for unknown parameter "${name}"`);
+      const m = this.moment(this.m, name, param);
+      const v = this.moment(this.v, name, param);
+      tf.tidy(() => {
+        const mNext = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
+        const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2));
+        const update = tf.div(tf.div(mNext, correction1), tf.add(tf.sqrt(tf.div(vNext, correction2)), epsilon));
+        const decay = this.decays(name) ? 1 - learningRate * this.weightDecay : 1;
+        param.assign(tf.sub(tf.mul(param, decay), tf.mul(update, learningRate)));
+        m.assign(mNext);
+        v.assign(vNext);
+      });
+    }
+  }
+
+  private moment(moments: Map<string, tf.Variable>, name: string, param: tf.Variable): tf.Variable {
+    let moment = moments.get(name);
+    if (!moment) {
+      moment = tf.variable(tf.zerosLike(param), false);
+      moments.set(name, moment);
+    }
+    return moment;
+  }
+
+  /** The moments and step, for a training checkpoint (tensors are the live variables: copy before disposing). */
+  getState(): AdamWState {
+    return { step: this.step, m: Object.fromEntries(this.m), v: Object.fromEntries(this.v) };
+  }
+
+  setState(state: { step: number; m: Record<string, tf.Tensor>; v: Record<string, tf.Tensor> }): void {
+    this.dispose();
+    this.step = state.step;
+    for (const [name, t] of Object.entries(state.m)) this.m.set(name, tf.variable(t, false));
+    for (const [name, t] of Object.entries(state.v)) this.v.set(name, tf.variable(t, false));
+  }
+
+  dispose(): void {
+    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+    this.m.clear();
+    this.v.clear();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './rng.js';
+export * from './adamw.js';
+export * from './schedule.js';
+export * from './clip.js';
+export * from './freeze.js';
+export * from './trainer.js';

@@ -1,0 +1,69 @@
+/**
+ * A training run's files (Node): `train-state/state.json` points at the `state-<step>.safetensors`
+ * holding weights and AdamW moments, so a kill at any moment leaves the previous complete state
+ * readable (the tensors are written first, the pointer is renamed into place last). The loss curve
+ * goes to `loss.csv` and `loss.json` beside it.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { writeFileAtomic } from '../checkpoint/model-folder.js';
+import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors.js';
+import type { SavedTrainer, StepRecord, TrainingState } from './trainer.js';
+
+interface StatePointer {
+  file: string;
+  step: number;
+  adamStep: number;
+  state: TrainingState;
+  /** What the run was started with; a resume with other settings is refused. */
+  settings: Record<string, unknown>;
+}
+
+const STATE_DIR = 'train-state';
+
+export function saveTrainingState(outDir: string, saved: SavedTrainer, settings: Record<string, unknown>): void {
+  const dir = join(outDir, STATE_DIR);
+  const file = `state-${saved.state.step}.safetensors`;
+  const tensors = Object.fromEntries(
+    Object.entries(saved.tensors).map(([name, t]) => [name, { shape: t.shape, data: t.dataSync() as Float32Array }]),
+  );
+  writeFileAtomic(join(dir, file), writeSafetensors(tensors));
+  const pointer: StatePointer = { file, step: saved.state.step, adamStep: saved.adamStep, state: saved.state, settings };
+  writeFileAtomic(join(dir, 'state.json'), JSON.stringify(pointer));
+  for (const old of readdirSync(dir)) {
+    if (old.startsWith('state-') && old !== file) rmSync(join(dir, old), { force: true });
+  }
+}
+
+/** The last complete state in `outDir`, or undefined when there is none. */
+export function loadTrainingState(outDir: string, settings: Record<string, unknown>): SavedTrainer | undefined {
+  const pointerPath = join(outDir, STATE_DIR, 'state.json');
+  if (!existsSync(pointerPath)) return undefined;
+  const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as StatePointer;
+  const changed = Object.keys({ ...settings, ...pointer.settings }).filter(
+    (key) => JSON.stringify(settings[key]) !== JSON.stringify(pointer.settings[key]),
+  );
+  if (changed.length > 0) {
+    throw new Error(
+      `${pointerPath}: cannot resume with different settings (${changed
+        .map((k) => `${k}: was ${JSON.stringify(pointer.settings[k])}, now ${JSON.stringify(settings[k])}`)
+        .join('; ')})`,
+    );
+  }
+  const path = join(outDir, STATE_DIR, pointer.file);
+  const file = readSafetensors(new Uint8Array(readFileSync(path)), path);
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, stored] of file.tensors) tensors[name] = tf.tensor(stored.data as Float32Array, stored.shape, 'float32');
+  return { state: pointer.state, tensors, adamStep: pointer.adamStep };
+}
+
+export function writeLossCurve(outDir: string, history: StepRecord[]): void {
+  const partNames = [...new Set(history.flatMap((r) => Object.keys(r.parts)))];
+  const header = ['step', 'loss', ...partNames, 'learning_rate', 'grad_norm', 'tokens', 'elapsed_s'];
+  const rows = history.map((r) =>
+    [r.step, r.loss, ...partNames.map((p) => r.parts[p] ?? ''), r.learningRate, r.gradNorm, r.tokens, r.elapsed.toFixed(2)].join(','),
+  );
+  writeFileAtomic(join(outDir, 'loss.csv'), [header.join(','), ...rows].join('\n') + '\n');
+  writeFileAtomic(join(outDir, 'loss.json'), JSON.stringify(history));
+}

@@ -1,0 +1,193 @@
+/**
+ * The training loop shared by pretraining and fine-tuning: gradient accumulation, freezing, global-norm
+ * clipping, AdamW with linear warmup/decay, a loss curve, and a state that resumes exactly.
+ *
+ * Determinism: every batch is drawn from one seeded `Rng` whose state is part of the checkpoint, and
+ * tfjs-wasm computes in a fixed order, so a run killed and resumed from its last checkpoint produces
+ * the same weights bit for bit as one that never stopped.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import './gradients.js';
+import { AdamW, type AdamWOptions } from './adamw.js';
+import { clipByGlobalNorm } from './clip.js';
+import { Rng } from './rng.js';
+import { linearWarmupDecay } from './schedule.js';
+
+export interface TrainBatch<B> {
+  batch: B;
+  /** Tokens in the batch (for tokens/s). */
+  tokens: number;
+}
+
+export interface LossOutput {
+  loss: tf.Scalar;
+  /** Named parts of the loss to log (e.g. mlm, nsp). */
+  parts?: Record<string, tf.Scalar>;
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  parts: Record<string, number>;
+  learningRate: number;
+  gradNorm: number;
+  tokens: number;
+  /** Seconds of training so far, over all resumed segments. */
+  elapsed: number;
+}
+
+export interface TrainingState {
+  /** Updates done. */
+  step: number;
+  dataRngState: number;
+  tokensSeen: number;
+  elapsed: number;
+  history: StepRecord[];
+}
+
+export interface TrainerOptions<B> {
+  params: Record<string, tf.Variable>;
+  /** Frozen parameters get no gradient and are never changed; default: all trainable. */
+  trainable?: (name: string) => boolean;
+  lossFn: (batch: B) => LossOutput;
+  /** Draws the next batch; all randomness must come from `rng`. */
+  nextBatch: (rng: Rng) => TrainBatch<B>;
+  disposeBatch?: (batch: B) => void;
+  totalSteps: number;
+  learningRate: number;
+  warmupSteps?: number;
+  /** Batches whose gradients are averaged into one update. */
+  accumulation?: number;
+  maxGradNorm?: number;
+  seed: number;
+  adamw?: AdamWOptions;
+}
+
+export interface SavedTrainer {
+  state: TrainingState;
+  /** Weights and optimizer moments, keyed `param/…`, `adam.m/…`, `adam.v/…`. */
+  tensors: Record<string, tf.Tensor>;
+  adamStep: number;
+}
+
+export class Trainer<B> {
+  readonly optimizer: AdamW;
+  readonly trainableNames: string[];
+  private dataRng: Rng;
+  state: TrainingState;
+
+  constructor(readonly options: TrainerOptions<B>) {
+    const trainable = options.trainable ?? (() => true);
+    this.trainableNames = Object.keys(options.params).filter(trainable);
+    if (this.trainableNames.length === 0) throw new Error('Trainer: every parameter is frozen; nothing to train');
+    this.optimizer = new AdamW(options.params, options.adamw);
+    this.dataRng = new Rng(options.seed);
+    this.state = { step: 0, dataRngState: this.dataRng.state, tokensSeen: 0, elapsed: 0, history: [] };
+  }
+
+  get done(): boolean {
+    return this.state.step >= this.options.totalSteps;
+  }
+
+  learningRateAt(step: number): number {
+    const { learningRate, warmupSteps = 0, totalSteps } = this.options;
+    return linearWarmupDecay(step, learningRate, warmupSteps, totalSteps);
+  }
+
+  /** One update (over `accumulation` batches). */
+  step(): StepRecord {
+    const started = performance.now();
+    const { accumulation = 1, maxGradNorm = Infinity, params } = this.options;
+    const variables = this.trainableNames.map((name) => params[name]);
+    let summed: Record<string, tf.Tensor> | undefined;
+    let lossSum = 0;
+    const partSums: Record<string, number> = {};
+    let tokens = 0;
+    for (let micro = 0; micro < accumulation; micro++) {
+      const { batch, tokens: batchTokens } = this.options.nextBatch(this.dataRng);
+      tokens += batchTokens;
+      let parts: Record<string, tf.Scalar> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const out = this.options.lossFn(batch);
+        parts = Object.fromEntries(Object.entries(out.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
+        return out.loss;
+      }, variables);
+      this.options.disposeBatch?.(batch);
+      // variableGrads keys gradients by tf.Variable name; the optimizer wants parameter names.
+      const byName = Object.fromEntries(this.trainableNames.map((name) => [params[name].name, name]));
+      const named = Object.fromEntries(Object.entries(grads).map(([variable, g]) => [byName[variable], g]));
+      lossSum += value.dataSync()[0];
+      value.dispose();
+      for (const [name, t] of Object.entries(parts)) {
+        partSums[name] = (partSums[name] ?? 0) + t.dataSync()[0];
+        t.dispose();
+      }
+      if (!summed) summed = named;
+      else {
+        const previous = summed;
+        summed = Object.fromEntries(Object.entries(named).map(([name, g]) => [name, tf.add(previous[name], g)]));
+        tf.dispose([...Object.values(previous), ...Object.values(named)]);
+      }
+    }
+    const averaged =
+      accumulation === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([name, g]) => [name, tf.div(g, accumulation)]));
+    if (accumulation !== 1) tf.dispose(Object.values(summed!));
+    const { grads, norm } = clipByGlobalNorm(averaged, maxGradNorm);
+    tf.dispose(Object.values(averaged));
+    const learningRate = this.learningRateAt(this.state.step);
+    this.optimizer.apply(grads, learningRate);
+    tf.dispose(Object.values(grads));
+
+    if (!Number.isFinite(lossSum)) {
+      throw new Error(`training diverged at step ${this.state.step + 1}: loss is ${lossSum} (lower the learning rate or clip gradients)`);
+    }
+    this.state.step++;
+    this.state.tokensSeen += tokens;
+    this.state.elapsed += (performance.now() - started) / 1000;
+    this.state.dataRngState = this.dataRng.state;
+    const record: StepRecord = {
+      step: this.state.step,
+      loss: lossSum / accumulation,
+      parts: Object.fromEntries(Object.entries(partSums).map(([k, v]) => [k, v / accumulation])),
+      learningRate,
+      gradNorm: norm,
+      tokens,
+      elapsed: this.state.elapsed,
+    };
+    this.state.history.push(record);
+    return record;
+  }
+
+  /** Everything needed to resume: copies, safe to keep while training goes on. */
+  save(): SavedTrainer {
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const [name, v] of Object.entries(this.options.params)) tensors[`param/${name}`] = v.clone();
+    const { step, m, v } = this.optimizer.getState();
+    for (const [name, t] of Object.entries(m)) tensors[`adam.m/${name}`] = t.clone();
+    for (const [name, t] of Object.entries(v)) tensors[`adam.v/${name}`] = t.clone();
+    return { state: structuredClone(this.state), tensors, adamStep: step };
+  }
+
+  /** Continues from a saved state: weights, optimizer moments, data position and RNG state. */
+  restore(saved: SavedTrainer): void {
+    const m: Record<string, tf.Tensor> = {};
+    const v: Record<string, tf.Tensor> = {};
+    for (const [key, t] of Object.entries(saved.tensors)) {
+      const slash = key.indexOf('/');
+      const kind = key.slice(0, slash);
+      const name = key.slice(slash + 1);
+      if (kind === 'param') {
+        const param = this.options.params[name];
+        if (!param) throw new Error(`training state has parameter "${name}" that the model does not`);
+        if (param.shape.join() !== t.shape.join()) {
+          throw new Error(`training state: "${name}" has shape [${t.shape}] but the model expects [${param.shape}]`);
+        }
+        param.assign(t);
+      } else if (kind === 'adam.m') m[name] = t;
+      else if (kind === 'adam.v') v[name] = t;
+    }
+    this.optimizer.setState({ step: saved.adamStep, m, v });
+    this.state = structuredClone(saved.state);
+    this.dataRng = Rng.fromState(saved.state.dataRngState);
+  }
+}

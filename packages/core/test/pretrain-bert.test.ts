@@ -1,0 +1,156 @@
+/** BERT pretraining data (create_pretraining_data semantics) and a short run that learns and resumes exactly. */
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/backend.js';
+import { loadBert } from '../src/load.js';
+import { BertPretrainingData } from '../src/pretrain/bert-data.js';
+import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
+import { Rng } from '../src/train/rng.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const SPECIAL = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4, firstRegular: 5, vocabSize: 1000 };
+
+/** 40 documents of 20–40 sentences of 4–15 regular ids (long, so few chunks are cut short by a document's end). */
+function syntheticDocuments(): number[][][] {
+  const rng = new Rng(3);
+  return Array.from({ length: 40 }, () =>
+    Array.from({ length: 20 + rng.int(21) }, () => Array.from({ length: 4 + rng.int(12) }, () => 5 + rng.int(995))),
+  );
+}
+
+describe('BertPretrainingData', () => {
+  const data = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 });
+
+  it('builds [CLS] A [SEP] B [SEP] with segment ids and the length limit', () => {
+    const rng = new Rng(1);
+    for (let n = 0; n < 200; n++) {
+      const x = data.instance(rng);
+      expect(x.ids.length).toBeLessThanOrEqual(64);
+      expect(x.ids[0]).toBe(SPECIAL.cls);
+      expect(x.ids.at(-1)).toBe(SPECIAL.sep);
+      const firstSep = x.ids.indexOf(SPECIAL.sep);
+      expect(firstSep).toBeGreaterThan(1);
+      expect(x.tokenTypeIds.slice(0, firstSep + 1).every((t) => t === 0)).toBe(true);
+      expect(x.tokenTypeIds.slice(firstSep + 1).every((t) => t === 1)).toBe(true);
+      expect(x.maskedPositions.every((p) => p !== 0 && p !== firstSep && p !== x.ids.length - 1)).toBe(true);
+    }
+  });
+
+  it('masks 15% of tokens: 80% [MASK], 10% random, 10% unchanged; NSP is 50/50', () => {
+    const rng = new Rng(2);
+    let tokens = 0;
+    let chosen = 0;
+    let masked = 0;
+    let kept = 0;
+    let replaced = 0;
+    let randomNext = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const x = data.instance(rng);
+      tokens += x.ids.length;
+      chosen += x.maskedPositions.length;
+      expect(x.maskedPositions.length).toBe(Math.min(data.maxPredictions, Math.max(1, Math.round(x.ids.length * 0.15))));
+      x.maskedPositions.forEach((p, k) => {
+        if (x.ids[p] === SPECIAL.mask) masked++;
+        else if (x.ids[p] === x.maskedLabels[k]) kept++;
+        else replaced++;
+      });
+      randomNext += x.nextSentenceLabel;
+    }
+    // Rounding per example (and at least one) puts the overall rate a little above 15%.
+    expect(chosen / tokens).toBeGreaterThan(0.145);
+    expect(chosen / tokens).toBeLessThan(0.16);
+    expect(masked / chosen).toBeCloseTo(0.8, 1.5);
+    // A random replacement can draw the original id (1 in 995), so "kept" is a hair above 10%.
+    expect(kept / chosen).toBeGreaterThan(0.09);
+    expect(kept / chosen).toBeLessThan(0.11);
+    expect(replaced / chosen).toBeGreaterThan(0.09);
+    expect(replaced / chosen).toBeLessThan(0.11);
+    expect(randomNext / n).toBeGreaterThan(0.47);
+    expect(randomNext / n).toBeLessThan(0.53);
+  });
+
+  it('makes some short sequences (short_seq_prob) and mostly full ones', () => {
+    const rng = new Rng(5);
+    const lengths = Array.from({ length: 2000 }, () => data.instance(rng).ids.length);
+    // 10% get a target uniform in [2, 61], so about 5% are under 32 tokens; document ends add a few.
+    const short = lengths.filter((l) => l < 32).length / lengths.length;
+    expect(short).toBeGreaterThan(0.02);
+    expect(short).toBeLessThan(0.12);
+  });
+
+  it('pads a batch to its longest example and points the masked indices at the right rows', () => {
+    const batch = data.batch(new Rng(9), 4);
+    expect(batch.inputIds.length).toBe(4 * batch.seqLength);
+    for (const index of batch.maskedIndices) expect(batch.attentionMask[index]).toBe(1);
+  });
+});
+
+describe('pretrainBert', () => {
+  const root = mkdtempSync(join(tmpdir(), 'wb-pretrain-'));
+  const corpus = join(root, 'corpus');
+  mkdirSync(corpus);
+  const words = 'the bank of the river was steep and the water ran fast past the old mill'.split(' ');
+  const money = 'she paid the money into the bank and the clerk counted every coin twice'.split(' ');
+  const docs: string[] = [];
+  for (let d = 0; d < 12; d++) {
+    const source = d % 2 ? words : money;
+    docs.push(Array.from({ length: 4 }, (_, s) => source.slice(s, s + 8 + (d % 3)).join(' ')).join('\n'));
+  }
+  writeFileSync(join(corpus, 'tiny.txt'), docs.join('\n\n') + '\n');
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...new Set([...words, ...money])];
+  writeFileSync(join(root, 'vocab.txt'), vocab.join('\n') + '\n');
+  const settings: BertPretrainSettings = {
+    corpus,
+    vocab: join(root, 'vocab.txt'),
+    layers: 2,
+    hidden: 32,
+    heads: 2,
+    intermediate: 64,
+    maxLength: 32,
+    batchSize: 8,
+    accumulation: 1,
+    steps: 24,
+    lr: 3e-3,
+    warmup: 2,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    seed: 11,
+  };
+
+  it('lowers the loss, writes a loadable checkpoint, and resumes bit for bit after a stop', async () => {
+    const straight = join(root, 'straight');
+    const run = await pretrainBert(straight, settings, { checkpointEvery: 8 });
+    const history = run.trainer.state.history;
+    const mean = (rs: typeof history) => rs.reduce((s, r) => s + r.loss, 0) / rs.length;
+    expect(mean(history.slice(-4))).toBeLessThan(mean(history.slice(0, 4)) - 0.5);
+
+    const model = await loadBert(straight);
+    expect(model.config.numHiddenLayers).toBe(2);
+    const [predictions] = await model.fillMask('the bank of the [MASK] was steep', { topK: 3 });
+    expect(predictions).toHaveLength(3);
+    model.dispose();
+
+    // "Killed" after step 10: the last saved state is step 8; resuming redoes 9–24.
+    const interrupted = join(root, 'interrupted');
+    const stopped = await pretrainBert(interrupted, settings, { checkpointEvery: 8, stopAfter: 10 });
+    expect(stopped.stopped).toBe(true);
+    tf.dispose(Object.values(stopped.trainer.options.params));
+    await pretrainBert(interrupted, settings, { checkpointEvery: 8, resume: true });
+    expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
+    const curve = (dir: string) => readFileSync(join(dir, 'loss.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 4).join());
+    expect(curve(interrupted)).toEqual(curve(straight));
+  });
+
+  it('refuses to resume with different settings', async () => {
+    const dir = join(root, 'changed');
+    await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
+    await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
+  });
+});

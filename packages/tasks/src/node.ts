@@ -1,0 +1,5 @@
+// Everything in the browser-safe API plus the Node-only file readers.
+export * from './index.js';
+export * from './sense/load-data.js';
+export * from './readers/text-file.js';
+export * from './readers/file-readers.js';
