@@ -1,25 +1,10 @@
 /** `wb eval wic` and `wb eval senseval` end to end: the built CLI on tiny handmade data with tiny-bert. */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
-
-const run = promisify(execFile);
-const wb = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wb.js');
-
-async function wbRun(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [wb, ...args], { maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const error = e as { stdout: string; stderr: string; code: number };
-    return { stdout: error.stdout, stderr: error.stderr, code: error.code };
-  }
-}
+import { wbRun } from './support/cli.js';
 
 const TRAIN = [
   'bank\tN\t3-1\tWe sat on the bank of the river .\tThe bank raised its rates .\tF',

@@ -1,25 +1,10 @@
 /** `wb vocab` end to end: the built CLI as a child process on a corpus written to a temp folder. */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { BertTokenizer } from '@wb/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const wb = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wb.js');
-
-async function wbRun(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [wb, ...args], { maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const error = e as { stdout: string; stderr: string; code: number };
-    return { stdout: error.stdout, stderr: error.stderr, code: error.code };
-  }
-}
+import { wbRun } from './support/cli.js';
 
 const CORPUS = [
   'The fisherman sat on the bank of the river.',

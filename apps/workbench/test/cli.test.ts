@@ -1,25 +1,10 @@
 /** The `wb` commands end to end: the built CLI as a child process on the tiny-bert fixture. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
-
-const run = promisify(execFile);
-const wb = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wb.js');
-
-async function wbRun(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [wb, ...args], { maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const error = e as { stdout: string; stderr: string; code: number };
-    return { stdout: error.stdout, stderr: error.stderr, code: error.code };
-  }
-}
+import { wbRun } from './support/cli.js';
 
 interface Reference {
   cases: Array<{ text: string; text_pair?: string; ids: number[]; hidden_states: number[][][]; pooler_output: number[] }>;

@@ -15,7 +15,9 @@ const out = mkdtempSync(join(tmpdir(), 'wb-run-'));
 
 async function wbRun(args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await exec(process.execPath, [wbBin, 'run', ...args], { maxBuffer: 64 << 20 });
+    // The run history goes to a temporary file, not into the repository's notebooks/.wb/.
+    const env = { ...process.env, WB_RUNS_DB: join(out, 'runs.sqlite') };
+    const { stderr } = await exec(process.execPath, [wbBin, 'run', ...args], { maxBuffer: 64 << 20, env });
     return { code: 0, stderr };
   } catch (e) {
     const error = e as { code: number; stderr: string };

@@ -1,31 +1,20 @@
 /** Loading any shipped or downloaded model folder by what its files say it is (Node). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { loadElmo } from './checkpoint/allennlp-elmo.js';
-import { loadBertCheckpoint, resolveModelDir } from './checkpoint/model-folder.js';
+import { bertFromFiles, modelFamilyOf, type ModelFamily } from './checkpoint/bert-folder.js';
+import { diskFiles } from './checkpoint/disk-files.js';
 import type { ContextualEmbedder } from './embed.js';
-import { BertModel } from './models/bert-model.js';
-import { loadBertTokenizer } from './tokenize/load.js';
+import type { BertModel } from './models/bert-model.js';
+
+export type { ModelFamily };
 
 export async function loadBert(dir: string): Promise<BertModel> {
-  const checkpoint = loadBertCheckpoint(dir);
-  const tokenizer = loadBertTokenizer(checkpoint.dir);
-  if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
-    throw new Error(
-      `${checkpoint.dir}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize}`,
-    );
-  }
-  return new BertModel(checkpoint.config, checkpoint.weights, tokenizer);
+  return bertFromFiles(diskFiles(resolve(dir)));
 }
-
-export type ModelFamily = 'bert' | 'elmo';
 
 /** BERT folders have config.json; AllenNLP ELMo folders have options.json + an hdf5 file. */
 export function detectModelFamily(dir: string): ModelFamily {
-  const folder = resolveModelDir(dir);
-  if (existsSync(join(folder, 'config.json'))) return 'bert';
-  if (existsSync(join(folder, 'options.json'))) return 'elmo';
-  throw new Error(`${folder}: neither config.json (BERT) nor options.json (ELMo) found`);
+  return modelFamilyOf(diskFiles(resolve(dir)));
 }
 
 /**

@@ -2,6 +2,7 @@
 export * from './index.js';
 export * from './shared-data.js';
 export * from './checkpoint/model-folder.js';
+export * from './checkpoint/disk-files.js';
 export * from './load.js';
 export * from './tokenize/load.js';
 export * from './tokenize/corpus-words.js';
@@ -11,3 +12,4 @@ export * from './pretrain/corpus.js';
 export * from './pretrain/run-bert.js';
 export * from './pretrain/run-elmo.js';
 export type { StepRecord } from './train/trainer.js';
+export * from './train/run.js';

@@ -1,11 +1,11 @@
 /**
- * Where the shared datasets and fixtures live: `WB_SHARED_DIR`, else `../shared` beside the
- * repository root. Node only.
+ * Where things live on disk (Node only): the shared datasets and fixtures (`WB_SHARED_DIR`, else
+ * `../shared` beside the repository root) and the models this repository ships (`models/`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-function repoRoot(start = process.cwd()): string {
+export function repoRoot(start = process.cwd()): string {
   let dir = resolve(start);
   for (;;) {
     if (existsSync(join(dir, 'turbo.json'))) return dir;
@@ -22,4 +22,11 @@ export function sharedDir(): string {
 /** A path inside the shared folder, e.g. `sharedPath('fixtures', 'tiny-bert')`. */
 export function sharedPath(...parts: string[]): string {
   return join(sharedDir(), ...parts);
+}
+
+/** A model shipped in the repository's `models/` folder, e.g. `shippedModelPath('bert-mini')`. */
+export function shippedModelPath(name: string): string {
+  const path = join(repoRoot(), 'models', name);
+  if (!existsSync(path)) throw new Error(`${path}: no such shipped model (the repository's models/ folder has the ones that ship)`);
+  return path;
 }

@@ -6,16 +6,21 @@
  * Accuracies are fractions in [0, 1].
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadEmbedder } from '@wb/core/node';
-import { evaluateSenseval, evaluateWic, type LayerChoice } from '@wb/tasks';
-import { readSensevalFolder, readWicSplit } from '@wb/tasks/node';
+import { loadBert, loadEmbedder } from '@wb/core/node';
+import { evaluateSenseval, evaluateWic, probeWithLogisticRegression, type LayerChoice, type SentencePooling } from '@wb/tasks';
+import { evaluateFolder, readSensevalFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
 import { ProgressBar } from './progress.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('Evaluate a model on a benchmark task; prints JSON (accuracies in [0, 1])')
     .addCommand(wicCommand())
-    .addCommand(sensevalCommand());
+    .addCommand(sensevalCommand())
+    .addCommand(finetunedCommand('sst2', 'sentence classification with a fine-tuned BertForSequenceClassification: accuracy and macro-F1', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)'))
+    .addCommand(finetunedCommand('pair', 'sentence-pair classification with a fine-tuned BertForSequenceClassification: accuracy and macro-F1', 'TSV sentence1<TAB>sentence2<TAB>label (header optional)'))
+    .addCommand(finetunedCommand('conll', 'NER/chunking with a fine-tuned BertForTokenClassification: entity F1 (seqeval), precision, recall', 'CoNLL token-per-line file'))
+    .addCommand(finetunedCommand('qa', 'extractive QA with a fine-tuned BertForQuestionAnswering: SQuAD exact match and F1', 'SQuAD v1.1 JSON'))
+    .addCommand(probeCommand());
 }
 
 function wicCommand(): Command {
@@ -86,6 +91,109 @@ function sensevalCommand(): Command {
       });
       process.stdout.write(JSON.stringify({ task: 'senseval', ...result }) + '\n');
     });
+}
+
+/** `wb eval sst2|pair|conll|qa`: a fine-tuned folder (from `wb finetune` or Transformers) scored on a data file. */
+function finetunedCommand(task: FinetuneTaskName, description: string, data: string): Command {
+  const command = new Command(task)
+    .description(description)
+    .requiredOption('--model <dir>', `fine-tuned model folder (wb finetune ${task}, or a Transformers checkpoint of that architecture)`)
+    .requiredOption('--data <file>', data)
+    .option('--batch-size <n>', 'inputs per forward pass', positiveInt, 64)
+    .option('--max-length <n>', 'tokens per input (default: what wb finetune recorded, else the model\'s positions)', positiveInt);
+  if (task === 'sst2' || task === 'pair') {
+    command
+      .option('--text-column <name|index>', task === 'pair' ? 'the two text columns, comma-separated' : 'text column (header name or 0-based index)')
+      .option('--label-column <name|index>', 'label column (header name or 0-based index)');
+  }
+  if (task === 'qa') {
+    command
+      .option('--doc-stride <n>', 'context tokens shared by consecutive windows (default: as fine-tuned)', nonNegativeInt)
+      .option('--max-answer-length <n>', 'longest answer in tokens (default: as fine-tuned, else 30)', positiveInt);
+  }
+  return command.action(
+    async (opts: { model: string; data: string; batchSize: number; maxLength?: number; textColumn?: string; labelColumn?: string; docStride?: number; maxAnswerLength?: number }) => {
+      let progress: ProgressBar | undefined;
+      const metrics = await evaluateFolder(task, opts.model, opts.data, {
+        ...opts,
+        onTotal: (inputs) => (progress = new ProgressBar(inputs, task, 'inputs')),
+        onBatch: (inputs) => progress?.tick(inputs),
+      });
+      process.stdout.write(JSON.stringify({ task, ...metrics }) + '\n');
+    },
+  );
+}
+
+/**
+ * `wb eval probe`: feature extraction + logistic regression (the seed-003 recipe) — [CLS] (or
+ * mean-pooled) vectors of a frozen BERT, a seeded train/test split, L-BFGS logistic regression.
+ */
+function probeCommand(): Command {
+  return new Command('probe')
+    .description('Frozen-feature probe: sentence vectors of a BERT, seeded train/test split, logistic regression; accuracy on the test part')
+    .requiredOption('--model <dir>', 'BERT folder')
+    .requiredOption('--data <file>', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)')
+    .option('--limit <n>', 'use only the first n rows', positiveInt)
+    .option('--test-fraction <x>', 'fraction held out for scoring', (v) => Number(v), 0.25)
+    .option('--seed <n>', 'seed of the split', nonNegativeInt, 0)
+    .addOption(new Option('--pooling <how>', 'sentence vector: the [CLS] state or the mean over tokens').choices(['cls', 'mean']).default('cls'))
+    .option('--layer <n>', 'hidden state to read (0 = embeddings output; default the top layer)', nonNegativeInt)
+    .option('--C <x>', 'inverse L2 strength (scikit-learn C)', (v) => Number(v), 1)
+    .option('--max-length <n>', 'tokens per sentence (default the model\'s positions)', positiveInt)
+    .option('--batch-size <n>', 'sentences per forward pass', positiveInt, 32)
+    .option('--text-column <name|index>', 'text column (header name or 0-based index)')
+    .option('--label-column <name|index>', 'label column (header name or 0-based index)')
+    .action(
+      async (opts: {
+        model: string;
+        data: string;
+        limit?: number;
+        testFraction: number;
+        seed: number;
+        pooling: SentencePooling;
+        layer?: number;
+        C: number;
+        maxLength?: number;
+        batchSize: number;
+        textColumn?: string;
+        labelColumn?: string;
+      }) => {
+        const data = readTaskData('sst2', opts.data, opts);
+        if (data.kind !== 'classification') throw new Error('probe: expected classification data');
+        const examples = data.examples.slice(0, opts.limit ?? data.examples.length);
+        const model = await loadBert(opts.model);
+        const progress = new ProgressBar(examples.length, 'probe', 'sentences');
+        const result = await probeWithLogisticRegression(model, examples, {
+          testFraction: opts.testFraction,
+          seed: opts.seed,
+          pooling: opts.pooling,
+          layer: opts.layer,
+          C: opts.C,
+          maxLength: opts.maxLength,
+          batchSize: opts.batchSize,
+          onBatch: (n) => progress.tick(n),
+        });
+        const output = {
+          task: 'probe',
+          accuracy: result.accuracy,
+          macro_f1: result.macroF1,
+          train_accuracy: result.trainAccuracy,
+          n: examples.length,
+          train_n: result.trainN,
+          test_n: result.testN,
+          seed: opts.seed,
+          test_fraction: opts.testFraction,
+          pooling: opts.pooling,
+          layer: opts.layer ?? model.config.numHiddenLayers,
+          C: opts.C,
+          iterations: result.iterations,
+          converged: result.converged,
+          feature_seconds: Math.round(result.featureSeconds * 10) / 10,
+          fit_seconds: Math.round(result.fitSeconds * 10) / 10,
+        };
+        process.stdout.write(JSON.stringify(output) + '\n');
+      },
+    );
 }
 
 function poolingOption(): Option {

@@ -4,6 +4,8 @@ import { backendName, initBackend } from '@wb/core';
 import { embed } from './embed.js';
 import { evalCommand } from './eval.js';
 import { pretrainCommand } from './pretrain.js';
+import { finetuneCommand } from './finetune.js';
+import { runsCommand } from './runs.js';
 import { fillMask, nextSentence } from './pipelines.js';
 import { serve } from '../server/serve.js';
 import { runCommand } from '../notebook/execute.js';
@@ -19,6 +21,12 @@ function numberList(value: string): number[] {
   const numbers = value.split(',').map(Number);
   if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`expected numbers separated by commas, got "${value}"`);
   return numbers;
+}
+
+function idList(value: string): number[] {
+  const ids = value.split(',').map(Number);
+  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`expected run ids separated by commas, got "${value}"`);
+  return ids;
 }
 
 export function buildProgram(): Command {
@@ -86,11 +94,26 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(notebook, opts);
     });
 
+  program
+    .command('runs')
+    .description('List the run history that `wb run` records (.wb/runs.sqlite beside the notebooks), newest first')
+    .option('--notebook <file>', "only this notebook's runs (its history is found from its folder upwards)")
+    .option('--dir <folder>', 'the notebooks folder whose history to read (default: the current folder upwards, else the repository\'s notebooks/)')
+    .option('--limit <n>', 'only the newest n runs', positiveInt)
+    .option('--compare <ids>', 'the fields (parameters, final metrics, seeds, versions, inputs) that these runs differ in, e.g. 3,5', idList)
+    .option('--json', 'print JSON instead of a table')
+    .action((opts: { notebook?: string; dir?: string; limit?: number; compare?: number[]; json?: boolean }) => {
+      process.exitCode = runsCommand(opts);
+    });
+
   // `wb eval wic|senseval|...`: benchmark scores as JSON (subcommands in eval.ts).
   program.addCommand(evalCommand());
 
   // `wb pretrain bert|elmo`: pretraining from scratch (pretrain.ts).
   program.addCommand(pretrainCommand());
+
+  // `wb finetune sst2|conll|pair|qa`: fine-tuning with a task head (finetune.ts).
+  program.addCommand(finetuneCommand());
 
   program
     .command('vocab')

@@ -4,7 +4,7 @@
  * left out, and the failing line is shown with its neighbours.
  */
 import type { ErrorOutput } from '../notebook/types.js';
-import { CellSyntaxError } from './transpile.js';
+import { CellSyntaxError } from './cell-code.js';
 
 export interface CellInfo {
   /** Execution count, as the cell's label shows it. */
@@ -35,8 +35,9 @@ function excerpt(source: string, line: number, column?: number): string[] {
   return out;
 }
 
+/** The kernel's own frames: its Node modules, and the browser kernel's bundle (minified, kernel and libraries alike). */
 function isKernelFrame(frame: string): boolean {
-  return /node:internal|\/kernel\/(executor|child|display|live|outputs)\.(js|ts)|\(node:|^\s*at new Promise \(<anonymous>\)$/.test(frame);
+  return /node:internal|\/kernel\/(executor|cell-executor|child|display|live|outputs)\.(js|ts)|\/assets\/kernel\/|\(node:|^\s*at new Promise \(<anonymous>\)$/.test(frame);
 }
 
 export function errorOutput(error: unknown, cells: Map<number, CellInfo>, current?: CellInfo): ErrorOutput {

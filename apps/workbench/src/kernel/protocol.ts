@@ -22,4 +22,6 @@ export type KernelEvent =
   | { type: 'output'; seq: number; output: Output }
   | { type: 'update_display'; displayId: string; data: MimeBundle; metadata: Record<string, never> | MimeBundle }
   | { type: 'clear_output'; seq: number; wait: boolean }
+  /** `logMetric(name, value, step)` in a cell (see `metrics.ts`). */
+  | { type: 'metric'; seq: number; name: string; value: number; step: number }
   | { type: 'execute_reply'; seq: number; status: ReplyStatus; executionCount: number | null; run: RunRecord };

@@ -4,12 +4,12 @@
  * and dataset file the cells read. Files are noticed by watching `node:fs` while cells run
  * (code and anything under node_modules is left out) and hashed when the record is taken.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../notebook/types.js';
+import { FileHasher } from './file-hash.js';
 
 const CODE = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.wasm', '.node', '.map']);
 
@@ -17,7 +17,7 @@ export class RunRecorder {
   readonly seeds: number[] = [];
   readonly packages = new Map<string, string>();
   private readonly files = new Set<string>();
-  private readonly hashes = new Map<string, { key: string; sha256: string; bytes: number }>();
+  private readonly hasher = new FileHasher();
   readonly started = new Date().toISOString();
   backend = 'unknown';
 
@@ -74,35 +74,10 @@ export class RunRecorder {
     }
   }
 
-  private hash(file: string): { sha256: string; bytes: number } | undefined {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      return undefined;
-    }
-    if (!stat.isFile()) return undefined;
-    const key = `${stat.size}:${stat.mtimeMs}`;
-    const cached = this.hashes.get(file);
-    if (cached?.key === key) return cached;
-    const hash = createHash('sha256');
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buffer = Buffer.allocUnsafe(1 << 20);
-      let n: number;
-      while ((n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, n));
-    } finally {
-      fs.closeSync(fd);
-    }
-    const entry = { key, sha256: hash.digest('hex'), bytes: stat.size };
-    this.hashes.set(file, entry);
-    return entry;
-  }
-
   snapshot(): RunRecord {
     const files: RunRecord['files'] = {};
     for (const file of [...this.files].sort()) {
-      const h = this.hash(file);
+      const h = this.hasher.hash(file);
       if (!h) continue;
       // Relative to the notebook's folder (portable across checkouts), absolute only across drives.
       const rel = relative(this.cwd, file).split(sep).join('/');
@@ -118,16 +93,4 @@ export class RunRecorder {
       files,
     };
   }
-}
-
-/** Mulberry32: a small seeded PRNG for `Math.random` after `seed(n)`. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,24 +2,28 @@
  * `wb run NB.ipynb`: executes a notebook top to bottom in a fresh Node kernel, headless, the
  * way papermill does: parameters go into an `injected-parameters` cell, outputs and execution
  * counts into the notebook, and the run's record (seeds, backend, package versions, sha256 of
- * the files read) into `metadata.wb.run`. Stops at the first failing cell.
+ * the files read) into `metadata.wb.run`. Stops at the first failing cell. The command also
+ * adds the run, with the metrics its cells log, to the run history (`src/runs/`).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { NodeKernel } from '../kernel/node-kernel.js';
+import { RecordedRun } from '../runs/record.js';
 import type { KernelEvent } from '../kernel/protocol.js';
 import { notebookToHtml } from './export-html.js';
 import { parseNotebook, serializeNotebook } from './io.js';
 import { notebookLanguage, runsHere } from './new.js';
 import { injectParameters, parseParam } from './params.js';
 import { compareNotebooks, DEFAULT_TOLERANCE } from './verify.js';
-import type { CodeCell, DisplayDataOutput, JsonObject, JsonValue, Notebook, Output } from './types.js';
+import type { CodeCell, DisplayDataOutput, JsonObject, JsonValue, Notebook, Output, RunRecord } from './types.js';
 
 export interface RunNotebookOptions {
   params?: Record<string, JsonValue>;
   /** Progress lines (stderr by default). */
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Each `logMetric(name, value, step)` of the cells, as it happens. */
+  onMetric?: (name: string, value: number, step: number) => void;
 }
 
 export interface RunNotebookResult {
@@ -28,6 +32,8 @@ export interface RunNotebookResult {
   /** The index (among all cells) of the cell that failed. */
   failedCell?: number;
   error?: Output;
+  /** What the run used (also in `notebook.metadata.wb.run`). */
+  run: RunRecord;
 }
 
 /** Applies one kernel event to a cell's outputs (merging stream text, updating displays). */
@@ -63,11 +69,12 @@ export async function runNotebook(notebook: Notebook, cwd: string, options: RunN
   let current: { outputs: Output[]; seq: number } | undefined;
   const displays = new Map<string, DisplayDataOutput>();
   kernel.on('event', (event: KernelEvent) => {
-    if ('seq' in event && current && event.seq === current.seq) applyEvent(current.outputs, displays, event);
+    if (event.type === 'metric') options.onMetric?.(event.name, event.value, event.step);
+    else if ('seq' in event && current && event.seq === current.seq) applyEvent(current.outputs, displays, event);
     else if (event.type === 'update_display') applyEvent([], displays, event);
   });
-  const result: RunNotebookResult = { notebook: nb, ok: true };
-  let run: NonNullable<Awaited<ReturnType<typeof kernel.execute>['done']>>['run'];
+  const result: Omit<RunNotebookResult, 'run'> = { notebook: nb, ok: true };
+  let run: RunRecord | undefined;
   try {
     await kernel.start();
     for (const cell of nb.cells) if (cell.cell_type === 'code') Object.assign(cell, { outputs: [], execution_count: null });
@@ -94,11 +101,9 @@ export async function runNotebook(notebook: Notebook, cwd: string, options: RunN
     kernel.shutdown();
   }
   const wb = (nb.metadata.wb as JsonObject | undefined) ?? {};
-  nb.metadata = {
-    ...nb.metadata,
-    wb: { ...wb, run: { ...(run ?? { kernel: 'node', backend: kernel.backend ?? 'unknown', seeds: [], packages: {}, files: {} }), started, finished: new Date().toISOString(), params } as unknown as JsonValue },
-  };
-  return result;
+  const record: RunRecord = { ...(run ?? { kernel: 'node', backend: kernel.backend ?? 'unknown', seeds: [], packages: {}, files: {} }), started, finished: new Date().toISOString(), params };
+  nb.metadata = { ...nb.metadata, wb: { ...wb, run: record as unknown as JsonValue } };
+  return { ...result, run: record };
 }
 
 export interface RunCommandOptions {
@@ -118,7 +123,27 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const notebook = parseNotebook(readFileSync(path, 'utf8'), file);
   const params = Object.fromEntries((options.param ?? []).map(parseParam));
   const stored = structuredClone(notebook);
-  const result = await runNotebook(notebook, dirname(path), { params });
+  const warn = (line: string) => process.stderr.write(line + '\n');
+  const history = RecordedRun.begin(path, params, warn);
+  // Ctrl-C: the history says the run was interrupted rather than leaving it "running".
+  const interrupted = () => {
+    history?.finish('interrupted');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let result: RunNotebookResult;
+  try {
+    result = await runNotebook(notebook, dirname(path), { params, onMetric: history?.metric });
+  } catch (e) {
+    history?.finish({ ok: false, error: { output_type: 'error', ename: 'Error', evalue: (e as Error).message, traceback: [] } });
+    throw e;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+  history?.finish(result);
+  if (history) process.stderr.write(`wb run: recorded as run ${history.id} in ${history.file}\n`);
   if (options.out) {
     const out = resolve(options.out);
     const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);

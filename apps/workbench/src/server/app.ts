@@ -11,7 +11,12 @@ import { WebSocketServer } from 'ws';
 import { notebookToHtml } from '../notebook/export-html.js';
 import { authorisedUpgrade, newToken, requireToken } from './auth.js';
 import { ContentsError, NotebookStore } from './contents.js';
+import { fileRoots } from './file-roots.js';
+import { filesApi } from './files-api.js';
+import { kernelAssets } from './kernel-assets.js';
+import { runsApi } from './runs-api.js';
 import { SessionManager } from './sessions.js';
+import { transpileApi } from './transpile-api.js';
 
 export interface WorkbenchOptions {
   /** The notebooks folder. */
@@ -54,6 +59,7 @@ const query = (req: Request, name: string): string => (typeof req.query[name] ==
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const store = new NotebookStore(options.root);
   const sessions = new SessionManager();
+  const runs = runsApi(store.root);
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
@@ -69,6 +75,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
+      // Cross-origin isolation: the browser kernel's interrupt flag is a SharedArrayBuffer.
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'credentialless',
     });
     next();
   });
@@ -120,11 +129,16 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       res.json(session.info());
     } else throw new ContentsError(404, `unknown action ${req.params.action}`);
   });
+  api.use(runs.router);
+  // The browser kernel's: transpiling cells, and reading models and data.
+  api.use(transpileApi());
+  api.use(filesApi(fileRoots(store.root)));
   api.use((_req, res) => res.status(404).json({ error: 'no such API' }));
   app.use('/api', api);
 
+  app.use('/assets/kernel', kernelAssets(`${ui}/assets`));
   app.use('/assets', express.static(`${ui}/assets`, { index: false, fallthrough: false }));
-  app.get(['/', '/tree', '/tree/{*rest}', '/notebooks/{*rest}'], (_req, res) => res.sendFile(`${ui}/index.html`));
+  app.get(['/', '/tree', '/tree/{*rest}', '/notebooks/{*rest}', '/runs'], (_req, res) => res.sendFile(`${ui}/index.html`));
   app.use((_req, res) => res.status(404).type('text/plain').send('Not found\n'));
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
     const status = error instanceof ContentsError ? error.status : (error as { status?: number }).status ?? 500;
@@ -146,10 +160,16 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     wss.handleUpgrade(req, socket, head, (ws) => session.attach(ws));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (e) {
+    // `wb serve` tries the next port: let go of the history before it opens it again.
+    runs.close();
+    throw e;
+  }
   port = (server.address() as AddressInfo).port;
   const shownHost = host === '127.0.0.1' || host === '::1' ? '127.0.0.1' : host;
   return {
@@ -159,6 +179,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     store,
     async close() {
       sessions.shutdownAll();
+      runs.close();
       for (const client of wss.clients) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

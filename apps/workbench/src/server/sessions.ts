@@ -1,19 +1,16 @@
 /**
- * One kernel per open notebook, shared by every browser tab that has it open, and the
- * websocket that carries its messages. Browser → server: `execute` (a cell id and its code),
- * `interrupt`, `restart`. Server → browser: the kernel's events with the cell id they belong
- * to, and `status` (state, backend, why).
+ * One Node kernel per open notebook, shared by every browser tab that has it open, and the
+ * websocket that carries its messages (`kernel/kernel-session.ts` says what they are). The
+ * browser kernel needs none of this: it lives in the page.
  */
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { WebSocket } from 'ws';
+import { KernelSession, type ClientMessage } from '../kernel/kernel-session.js';
 import { NodeKernel } from '../kernel/node-kernel.js';
-import type { KernelEvent, KernelState } from '../kernel/protocol.js';
+import type { KernelState } from '../kernel/protocol.js';
 
-export type ClientMessage =
-  | { type: 'execute'; cellId: string; code: string }
-  | { type: 'interrupt' }
-  | { type: 'restart' };
+export type { ClientMessage };
 
 export interface SessionInfo {
   id: string;
@@ -27,37 +24,19 @@ export class Session {
   readonly id = randomUUID();
   readonly kernel: NodeKernel;
   private readonly sockets = new Set<WebSocket>();
-  private readonly cells = new Map<number, string>();
-  private detail: string | undefined;
+  private readonly session: KernelSession;
 
   constructor(
     public path: string,
     absolute: string,
   ) {
     this.kernel = new NodeKernel({ cwd: dirname(absolute) });
-    this.kernel.on('event', (event: KernelEvent) => this.forward(event));
-    this.kernel.on('status', (_state: KernelState, detail?: string) => {
-      this.detail = detail;
-      this.broadcast(this.status());
-    });
-    this.kernel.start().catch((e: Error) => {
-      this.detail = e.message;
-      this.broadcast(this.status());
-    });
+    this.session = new KernelSession(this.kernel, (message) => this.broadcast(message));
+    this.session.start();
   }
 
   info(): SessionInfo {
     return { id: this.id, path: this.path, kernel: 'node', state: this.kernel.state, backend: this.kernel.backend ?? null };
-  }
-
-  private status() {
-    return { type: 'status', state: this.kernel.state, backend: this.kernel.backend ?? null, detail: this.detail ?? null };
-  }
-
-  private forward(event: KernelEvent): void {
-    const cellId = 'seq' in event ? this.cells.get(event.seq) : undefined;
-    this.broadcast({ ...event, cellId });
-    if (event.type === 'execute_reply') this.cells.delete(event.seq);
   }
 
   private broadcast(message: unknown): void {
@@ -67,7 +46,7 @@ export class Session {
 
   attach(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.send(JSON.stringify(this.status()));
+    socket.send(JSON.stringify(this.session.status()));
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('message', (data) => {
       let message: ClientMessage;
@@ -76,23 +55,8 @@ export class Session {
       } catch {
         return;
       }
-      void this.handle(message);
+      void this.session.handle(message);
     });
-  }
-
-  private async handle(message: ClientMessage): Promise<void> {
-    if (message.type === 'execute' && typeof message.code === 'string' && typeof message.cellId === 'string') {
-      const { seq } = this.kernel.execute(message.code);
-      this.cells.set(seq, message.cellId);
-      this.broadcast({ type: 'queued', seq, cellId: message.cellId });
-    } else if (message.type === 'interrupt') {
-      const result = await this.kernel.interrupt();
-      this.broadcast({ type: 'interrupted', result });
-    } else if (message.type === 'restart') {
-      await this.kernel.restart().catch((e: Error) => (this.detail = e.message));
-      this.broadcast({ type: 'restarted' });
-      this.broadcast(this.status());
-    }
   }
 
   shutdown(): void {

@@ -1,5 +1,6 @@
 /** The server's HTTP API. The access token travels as the cookie set when the page was opened with it. */
 import type { Notebook } from '../notebook/types.js';
+import type { RunDetail, RunSummary } from '../runs/types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -48,4 +49,6 @@ export const api = {
   rename: (path: string, newPath: string) => call<{ path: string }>('POST', '/api/notebook/rename', { path, newPath }),
   revert: (path: string) => call<{ notebook: Notebook; mtime: number }>('POST', '/api/notebook/revert', { path }),
   session: (path: string) => call<SessionInfo>('POST', '/api/sessions', { path }),
+  runs: () => call<{ file: string; base: string; runs: RunSummary[] }>('GET', '/api/runs'),
+  run: (id: number) => call<RunDetail>('GET', `/api/runs/${id}`),
 };

@@ -29,6 +29,9 @@ export async function buildUi(): Promise<void> {
     entryPoints: [`${src}main.ts`],
     bundle: true,
     format: 'esm',
+    // Shared code in chunks: Observable Plot loads only when the runs page draws a chart.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     platform: 'browser',
     target: ['chrome110', 'firefox115', 'safari16'],
     outdir: `${out}assets`,

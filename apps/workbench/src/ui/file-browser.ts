@@ -28,7 +28,12 @@ export async function fileBrowser(dir: string): Promise<HTMLElement> {
     const { path } = await api.create(dir);
     location.href = `/notebooks/${path.split('/').map(encodeURIComponent).join('/')}`;
   });
-  header.append(create);
+  const runs = document.createElement('a');
+  runs.className = 'wb-link';
+  runs.href = '/runs';
+  runs.textContent = 'Runs';
+  runs.title = 'The run history of `wb run`, to compare runs';
+  header.append(runs, create);
   const list = document.createElement('ul');
   list.className = 'wb-files';
   if (dir) {

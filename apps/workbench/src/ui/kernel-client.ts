@@ -1,5 +1,5 @@
 /**
- * The browser's side of a kernel session: a websocket to the server (reconnecting when it
+ * The browser's side of a Node kernel session: a websocket to the server (reconnecting when it
  * drops), cells sent by id, and the kernel's events handed to the notebook view.
  */
 import type { MimeBundle, Output } from '../notebook/types.js';
@@ -16,7 +16,19 @@ export type KernelMessage =
   | { type: 'interrupted'; result: string }
   | { type: 'restarted' };
 
-export class KernelClient {
+/** A kernel as the notebook view uses it: the Node kernel over a websocket, or the browser kernel in the page. */
+export interface KernelConnection {
+  connect(): Promise<void>;
+  execute(cellId: string, code: string): void;
+  interrupt(): void;
+  restart(): void;
+  /** The notebook was renamed. */
+  renamed(path: string): void;
+  close(): void;
+}
+
+/** The Node kernel's session on the server, over a websocket. */
+export class KernelClient implements KernelConnection {
   private socket: WebSocket | undefined;
   private sessionId: string | undefined;
   private retry = 0;

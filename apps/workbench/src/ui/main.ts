@@ -1,8 +1,9 @@
-/** The workbench in the browser: `/` and `/tree/…` list notebooks, `/notebooks/…` opens one. */
+/** The workbench in the browser: `/` and `/tree/…` list notebooks, `/notebooks/…` opens one, `/runs` compares runs. */
 import './styles.css';
 import { ApiError } from './api.js';
 import { fileBrowser } from './file-browser.js';
 import { NotebookView } from './notebook-view.js';
+import { runsPage } from './runs-page.js';
 
 function decodePath(rest: string): string {
   return rest.split('/').map(decodeURIComponent).join('/');
@@ -38,6 +39,9 @@ async function route(): Promise<void> {
       const view = await NotebookView.open(file);
       app.replaceChildren(view.root);
       (window as unknown as { wb: unknown }).wb = view;
+    } else if (path === '/runs') {
+      document.title = 'Runs · wb';
+      app.replaceChildren(await runsPage());
     } else {
       const dir = path.startsWith('/tree/') ? decodePath(path.slice('/tree/'.length)) : '';
       document.title = 'Notebooks · wb';

@@ -12,7 +12,8 @@ import { api } from './api.js';
 import { icon } from './icons.js';
 import { Autosaver, readDraft, type SaveState } from './autosave.js';
 import { CellView } from './cell-view.js';
-import { KernelClient, type KernelMessage } from './kernel-client.js';
+import type { KernelConnection, KernelMessage } from './kernel-client.js';
+import { KERNEL_NAMES, kernelKindOf, kernelPicker, openKernel, withKernelKind, type KernelKind } from './kernel-kind.js';
 
 type Mode = 'command' | 'edit';
 
@@ -60,7 +61,8 @@ export class NotebookView {
   private lastKey = { key: '', at: 0 };
   private readonly deleted: Array<{ index: number; cell: Cell }> = [];
   private readonly saver: Autosaver;
-  private readonly kernel: KernelClient;
+  private kernel: KernelConnection;
+  private kernelKind: KernelKind;
   private kernelState = 'starting';
   private backend: string | null = null;
   private connected = false;
@@ -94,7 +96,9 @@ export class NotebookView {
     }
     const revert = el('button', { 'data-action': 'revert', title: 'Revert to the last checkpoint' }, icon('revert'), el('span', {}, 'Revert'));
     const exportHtml = el('button', { 'data-action': 'export-html', title: 'Download as a self-contained HTML file (outputs inline, no network)' }, icon('download'), el('span', {}, 'HTML'));
-    toolbar.append(this.typeSelect, el('span', { class: 'wb-spacer' }), exportHtml, revert);
+    this.kernelKind = kernelKindOf(nb);
+    const picker = kernelPicker(this.kernelKind, (kind) => this.switchKernel(kind));
+    toolbar.append(this.typeSelect, picker, el('span', { class: 'wb-spacer' }), exportHtml, revert);
     this.banner = el('div', { class: 'wb-banner', hidden: '' });
     this.cellsEl = el('main', { class: 'wb-notebook', tabindex: '-1' });
     this.root = el('div', { class: 'wb-page wb-notebook-page' }, header, toolbar, this.banner, this.cellsEl);
@@ -119,10 +123,7 @@ export class NotebookView {
     document.addEventListener('keydown', (e) => this.onKey(e));
 
     this.saver = new Autosaver(path, mtime, () => this.notebook(), (state, detail) => this.showSaveState(state, detail));
-    this.kernel = new KernelClient(path, (m) => this.onKernel(m), (connected) => {
-      this.connected = connected;
-      this.showKernel();
-    });
+    this.kernel = this.openKernel();
     for (const cell of nb.cells) this.views.push(this.makeView(cell));
     if (this.views.length === 0) this.views.push(this.makeView(newCell('code')));
     this.cellsEl.append(...this.views.map((v) => v.el));
@@ -130,7 +131,51 @@ export class NotebookView {
     this.showSaveState('saved');
     this.showKernel();
     if (!runsHere(nb)) this.showBanner(`This notebook's language is ${notebookLanguage(nb)}; its code cells will run here as TypeScript.`, []);
+    this.connectKernel();
+  }
+
+  /** A connection to the notebook's kind of kernel; messages from one that was replaced are ignored. */
+  private openKernel(): KernelConnection {
+    const kernel: KernelConnection = openKernel(
+      this.kernelKind,
+      this.path,
+      (m) => kernel === this.kernel && this.onKernel(m),
+      (connected) => {
+        if (kernel !== this.kernel) return;
+        this.connected = connected;
+        this.showKernel();
+      },
+    );
+    return kernel;
+  }
+
+  private connectKernel(): void {
     void this.kernel.connect().catch((e: Error) => this.showBanner(`Could not start a kernel: ${e.message}`, []));
+  }
+
+  /**
+   * The picker: the other kind of kernel from now on, remembered in the notebook. The one left
+   * behind is let go (a browser kernel ends; the server keeps a Node kernel for other tabs), and
+   * cells waiting on it no longer wait.
+   */
+  private switchKernel(kind: KernelKind): void {
+    if (kind === this.kernelKind) return;
+    this.kernel.close();
+    this.kernelKind = kind;
+    this.nb.metadata = withKernelKind(this.nb.metadata, kind);
+    this.changed();
+    for (const view of this.views) {
+      if (view.seq === undefined && !view.el.classList.contains('wb-running')) continue;
+      view.seq = undefined;
+      if (view.cell.cell_type === 'code') view.setPrompt(view.cell.execution_count);
+    }
+    this.kernelState = 'starting';
+    this.backend = null;
+    this.connected = false;
+    if (this.banner.dataset.kind === 'kernel') this.hideBanner();
+    this.kernel = this.openKernel();
+    this.showKernel();
+    this.connectKernel();
   }
 
   /** Opens a notebook, restoring unsaved changes that a reload (or a crash) left in this browser. */
@@ -512,11 +557,11 @@ export class NotebookView {
     this.kernelEl.dataset.state = state;
     this.kernelEl.replaceChildren(
       el('span', { class: 'wb-dot' }),
-      el('span', { class: 'wb-kernel-name' }, 'Node kernel'),
+      el('span', { class: 'wb-kernel-name' }, KERNEL_NAMES[this.kernelKind]),
       el('span', { class: 'wb-backend', title: 'tfjs backend in use' }, this.backend ?? '…'),
       el('span', { class: 'wb-kernel-state' }, state),
     );
-    this.kernelEl.title = `Kernel: ${state}; tfjs backend: ${this.backend ?? 'not known yet'}`;
+    this.kernelEl.title = `${KERNEL_NAMES[this.kernelKind]}: ${state}; tfjs backend: ${this.backend ?? 'not known yet'}`;
   }
 
   private showSaveState(state: SaveState, detail?: string): void {

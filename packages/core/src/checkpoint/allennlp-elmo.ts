@@ -5,33 +5,20 @@
  * are kept exactly as stored (TF layout, forget bias not folded in), so a saved model opens in
  * AllenNLP and bilm-tf unchanged. `saveElmo` also writes `model.safetensors` with the same names.
  */
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import {
   checkElmoWeights,
   elmoNames,
   elmoWeightShapes,
   ElmoModel,
-  parseElmoOptions,
   type ElmoModelOptions,
   type ElmoOptions,
   type ElmoWeights,
 } from '../models/elmo.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { diskFiles } from './disk-files.js';
+import { elmoWeightsFromHdf5, elmoWeightsFromSafetensors, hasHdf5Signature, parseElmoOptionsText, pickElmoWeightFile } from './elmo-folder.js';
+import { writeSafetensors } from './safetensors.js';
 
 type H5 = typeof import('h5wasm/node').default;
 type H5Group = InstanceType<H5['Group']>;
@@ -65,35 +52,12 @@ export function resolveElmoFiles(source: string | Partial<ElmoFiles>): ElmoFiles
     return { optionsPath: resolve(source.optionsPath), weightsPath: resolve(source.weightsPath) };
   }
   const dir = resolve(source);
-  if (!existsSync(dir)) throw new Error(`ELMo folder ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder (expected options.json + weights.hdf5)`);
-  const optionsPath = join(dir, 'options.json');
-  if (!existsSync(optionsPath)) throw new Error(`${dir}: no options.json (an AllenNLP ELMo folder has options.json + weights.hdf5)`);
-  const files = readdirSync(dir);
-  const hdf5 = files.filter((f) => f.endsWith('.hdf5') || f.endsWith('.h5'));
-  const pick =
-    ['weights.hdf5', 'lm_weights.hdf5'].find((f) => hdf5.includes(f)) ??
-    (hdf5.length === 1 ? hdf5[0] : undefined) ??
-    (hdf5.filter((f) => /weights/.test(f)).length === 1 ? hdf5.find((f) => /weights/.test(f)) : undefined) ??
-    (hdf5.length === 0 && files.includes('model.safetensors') ? 'model.safetensors' : undefined);
-  if (!pick) {
-    throw new Error(
-      hdf5.length === 0
-        ? `${dir}: no weight file (expected weights.hdf5, lm_weights.hdf5 or model.safetensors)`
-        : `${dir}: several hdf5 files (${hdf5.join(', ')}) and none is weights.hdf5 or lm_weights.hdf5; pass { optionsPath, weightsPath }`,
-    );
-  }
-  return { optionsPath, weightsPath: join(dir, pick) };
+  const pick = pickElmoWeightFile(diskFiles(dir));
+  return { optionsPath: join(dir, 'options.json'), weightsPath: join(dir, pick) };
 }
 
 export function readElmoOptions(path: string): ElmoOptions {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseElmoOptions(json, path);
+  return parseElmoOptionsText(readFileSync(path, 'utf8'), path);
 }
 
 /** Names of every dataset in an hdf5 file ('CNN/W_cnn_0', ...), for error messages and tests. */
@@ -117,19 +81,12 @@ export async function listHdf5Datasets(path: string): Promise<Map<string, number
   }
 }
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** The HDF5 superblock signature sits at byte 0, 512, 1024, 2048, ... (after an optional user block). */
-function hasHdf5Signature(path: string): boolean {
+/** The HDF5 signature check, reading only the few bytes it needs. */
+function hasHdf5SignatureOnDisk(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
     const buffer = new Uint8Array(8);
-    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      readSync(fd, buffer, 0, 8, offset);
-      if (buffer.every((b, i) => b === HDF5_SIGNATURE[i])) return true;
-    }
-    return false;
+    return hasHdf5Signature(fstatSync(fd).size, (offset) => (readSync(fd, buffer, 0, 8, offset), buffer));
   } finally {
     closeSync(fd);
   }
@@ -144,68 +101,22 @@ function hasHdf5Signature(path: string): boolean {
 export async function readElmoHdf5(path: string, options: ElmoOptions, optionsSource = 'options.json'): Promise<ElmoWeights> {
   const h5wasm = await h5();
   if (!existsSync(path)) throw new Error(`ELMo weight file ${path} does not exist`);
-  if (!hasHdf5Signature(path)) throw new Error(`${path}: not an hdf5 file (no HDF5 signature; truncated or another format?)`);
+  if (!hasHdf5SignatureOnDisk(path)) throw new Error(`${path}: not an hdf5 file (no HDF5 signature; truncated or another format?)`);
   let file: InstanceType<H5['File']>;
   try {
     file = new h5wasm.File(path, 'r');
   } catch (e) {
     throw new Error(`${path}: not a readable hdf5 file (${(e as Error).message})`);
   }
-  const weights: ElmoWeights = {};
   try {
-    const read = (name: string): { shape: number[]; data: Float32Array } | undefined => {
-      let entry: ReturnType<H5Group['get']> = null;
-      try {
-        entry = file.get(name);
-      } catch {
-        entry = null;
-      }
-      if (!(entry instanceof h5wasm.Dataset)) return undefined;
-      const value = entry.value;
-      const shape = entry.shape ?? [];
-      if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-        throw new Error(`${path}: dataset "${name}" has dtype ${JSON.stringify(entry.dtype)}; expected float32`);
-      }
-      return { shape, data: value instanceof Float32Array ? value : Float32Array.from(value) };
-    };
-    const softmax = read(elmoNames.softmaxWeight);
-    const specs = elmoWeightShapes(options, { vocabSize: softmax?.shape[0] });
-    const loaded: Record<string, { shape: number[]; data: Float32Array }> = {};
-    for (const [name, { shape, from }] of specs) {
-      const found = name === elmoNames.softmaxWeight ? softmax : read(name);
-      if (!found) {
-        throw new Error(`${path}: dataset "${name}" is missing (expected shape [${shape}] from ${optionsSource} ${from})`);
-      }
-      if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
-        throw new Error(
-          `${path}: dataset "${name}" has shape [${found.shape}] but ${optionsSource} implies [${shape}] (${from})`,
-        );
-      }
-      loaded[name] = found;
-    }
-    for (const [name, { shape, data }] of Object.entries(loaded)) weights[name] = tf.tensor(data, shape, 'float32');
-    return weights;
+    return elmoWeightsFromHdf5(h5wasm, file, path, options, optionsSource);
   } finally {
     file.close();
   }
 }
 
 function readElmoSafetensors(path: string, options: ElmoOptions, optionsSource: string): ElmoWeights {
-  const { tensors } = readSafetensors(new Uint8Array(readFileSync(path)), path);
-  const vocabSize = tensors.get(elmoNames.softmaxWeight)?.shape[0];
-  const weights: ElmoWeights = {};
-  for (const [name, { shape, from }] of elmoWeightShapes(options, { vocabSize })) {
-    const t = tensors.get(name);
-    if (!t) throw new Error(`${path}: tensor "${name}" is missing (expected shape [${shape}] from ${optionsSource} ${from})`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${path}: tensor "${name}" has shape [${t.shape}] but ${optionsSource} implies [${shape}] (${from})`);
-    }
-  }
-  for (const name of elmoWeightShapes(options, { vocabSize }).keys()) {
-    const t = tensors.get(name)!;
-    weights[name] = tf.tensor(t.data, t.shape, 'float32');
-  }
-  return weights;
+  return elmoWeightsFromSafetensors(new Uint8Array(readFileSync(path)), path, options, optionsSource);
 }
 
 /** Reads options + weights of an AllenNLP ELMo folder (or explicit file paths) without building a model. */

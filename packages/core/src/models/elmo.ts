@@ -27,6 +27,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ContextualEmbedder, EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
 import { dense } from '../ops/dense.js';
 import { gatherRows } from '../ops/gather-rows.js';
+import { Rng } from '../train/rng.js';
 import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../tokenize/elmo-chars.js';
 
@@ -182,16 +183,10 @@ export function checkElmoWeights(weights: ElmoWeights, options: ElmoOptions, sou
   }
 }
 
-/** Deterministic mulberry32 stream in [0, 1). */
+/** Deterministic stream in [0, 1) (the training library's `Rng`). */
 export function elmoRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /**

@@ -11,7 +11,7 @@ import { saveBertCheckpoint, writeFileAtomic } from '../checkpoint/model-folder.
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
-import { loadTrainingState, saveTrainingState, writeLossCurve } from '../train/state-files.js';
+import { meanOfLastSteps, runTraining, type TrainingRunHooks } from '../train/run.js';
 import { BertPretrainingData, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
 import { readCorpus } from './corpus.js';
@@ -50,14 +50,7 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   seed: 0,
 };
 
-export interface PretrainHooks {
-  onStep?: (record: StepRecord, totalSteps: number) => void;
-  onLog?: (message: string) => void;
-  /** Save the training state every this many steps (default 50) and at the end. */
-  checkpointEvery?: number;
-  /** Stop (with the state saved) after this step, as if killed; for tests. */
-  stopAfter?: number;
-}
+export type PretrainHooks = TrainingRunHooks;
 
 export function tokenizeCorpus(corpusDir: string, tokenizer: BertTokenizer): number[][][] {
   const documents: number[][][] = [];
@@ -69,7 +62,7 @@ export function tokenizeCorpus(corpusDir: string, tokenizer: BertTokenizer): num
   return documents;
 }
 
-export async function pretrainBert(outDir: string, settings: BertPretrainSettings, options: { resume?: boolean } & PretrainHooks = {}) {
+export async function pretrainBert(outDir: string, settings: BertPretrainSettings, options: TrainingRunHooks = {}) {
   const log = options.onLog ?? (() => {});
   const vocabText = readFileSync(settings.vocab, 'utf8');
   const tokenizer = BertTokenizer.fromVocab(vocabText);
@@ -119,39 +112,17 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     adamw: { weightDecay: settings.weightDecay },
   });
   const recorded = { ...settings, corpus: undefined, vocab: undefined, vocabSha: sha(vocabText) };
-  if (options.resume) {
-    const saved = loadTrainingState(outDir, recorded);
-    if (saved) {
-      trainer.restore(saved);
-      tf.dispose(Object.values(saved.tensors));
-      log(`resumed at step ${trainer.state.step}`);
-    } else log(`nothing to resume in ${outDir}; starting fresh`);
-  }
-
-  const every = options.checkpointEvery ?? 50;
-  const checkpoint = () => {
-    const saved = trainer.save();
-    saveTrainingState(outDir, saved, recorded);
-    tf.dispose(Object.values(saved.tensors));
-    writeLossCurve(outDir, trainer.state.history);
-  };
-  while (!trainer.done) {
-    const record = trainer.step();
-    options.onStep?.(record, settings.steps);
-    if (record.step % every === 0 || trainer.done) checkpoint();
-    if (options.stopAfter !== undefined && record.step >= options.stopAfter) return { stopped: true, trainer, config };
-  }
+  if (!runTraining(trainer, outDir, recorded, options)) return { stopped: true, trainer, config };
 
   saveBertCheckpoint(outDir, { config, weights: params, vocab });
-  const last = trainer.state.history.slice(-Math.min(50, trainer.state.history.length));
-  const mean = (pick: (r: StepRecord) => number) => last.reduce((s, r) => s + pick(r), 0) / last.length;
+  const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = {
     model: 'BertForPreTraining',
     settings: { ...settings },
     steps: trainer.state.step,
     tokensSeen: trainer.state.tokensSeen,
     trainingSeconds: Math.round(trainer.state.elapsed),
-    finalLoss: { total: mean((r) => r.loss), mlm: mean((r) => r.parts.mlm), nsp: mean((r) => r.parts.nsp), overLastSteps: last.length },
+    finalLoss: { total: mean((r) => r.loss), mlm: mean((r) => r.parts.mlm), nsp: mean((r) => r.parts.nsp), overLastSteps: Math.min(50, trainer.state.step) },
     backend: tf.getBackend(),
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -15,9 +15,8 @@ import { elmoLmLoss, elmoNames, elmoVariables, initElmoWeights, parseElmoOptions
 import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds } from '../tokenize/elmo-chars.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
-import { loadTrainingState, saveTrainingState, writeLossCurve } from '../train/state-files.js';
+import { meanOfLastSteps, runTraining, type TrainingRunHooks } from '../train/run.js';
 import { readCorpus } from './corpus.js';
-import type { PretrainHooks } from './run-bert.js';
 
 export interface ElmoPretrainSettings {
   corpus: string;
@@ -99,7 +98,7 @@ interface ElmoBatch {
   negativesSeed: number;
 }
 
-export async function pretrainElmo(outDir: string, settings: ElmoPretrainSettings, options: { resume?: boolean } & PretrainHooks = {}) {
+export async function pretrainElmo(outDir: string, settings: ElmoPretrainSettings, options: TrainingRunHooks = {}) {
   const log = options.onLog ?? (() => {});
   const options_ = elmoOptionsFor(settings);
   const started = performance.now();
@@ -158,41 +157,20 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
     adamw: { weightDecay: 0 },
   });
   const recorded = { ...settings, corpus: undefined };
-  if (options.resume) {
-    const saved = loadTrainingState(outDir, recorded);
-    if (saved) {
-      trainer.restore(saved);
-      tf.dispose(Object.values(saved.tensors));
-      log(`resumed at step ${trainer.state.step}`);
-    } else log(`nothing to resume in ${outDir}; starting fresh`);
-  }
-  const every = options.checkpointEvery ?? 50;
-  const checkpoint = () => {
-    const saved = trainer.save();
-    saveTrainingState(outDir, saved, recorded);
-    tf.dispose(Object.values(saved.tensors));
-    writeLossCurve(outDir, trainer.state.history);
-  };
-  while (!trainer.done) {
-    const record = trainer.step();
-    options.onStep?.(record, settings.steps);
-    if (record.step % every === 0 || trainer.done) checkpoint();
-    if (options.stopAfter !== undefined && record.step >= options.stopAfter) return { stopped: true, trainer };
-  }
+  if (!runTraining(trainer, outDir, recorded, options)) return { stopped: true, trainer };
 
   // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
   const model = Object.fromEntries(Object.entries(params).filter(([name]) => name !== elmoNames.softmaxWeight && name !== elmoNames.softmaxBias));
   await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
   writeFileSync(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
-  const last = trainer.state.history.slice(-Math.min(50, trainer.state.history.length));
-  const meanLoss = last.reduce((s, r) => s + r.loss, 0) / last.length;
+  const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
   const summary = {
     model: 'ELMo biLM',
     settings: { ...settings },
     steps: trainer.state.step,
     tokensSeen: trainer.state.tokensSeen,
     trainingSeconds: Math.round(trainer.state.elapsed),
-    finalLoss: { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss), overLastSteps: last.length },
+    finalLoss: { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss), overLastSteps: Math.min(50, trainer.state.step) },
     backend: tf.getBackend(),
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -1,5 +1,5 @@
 // The BERT WordPiece tokenizer (browser-safe). Loading one from a model folder is
-// `loadBertTokenizer` in './load.js', which reads files (node:fs) and so is not re-exported here.
+// `loadBertTokenizer` in './load.js' (node:fs); `bertTokenizerFromFiles` (any `ModelFiles`) is in the root index.
 export { basicTokenize, BasicTokenizer, type BasicToken, type BasicTokenizerOptions } from './basic.js';
 export { BertNormalizer, type BertNormalizerOptions, type NormalizedString } from './normalizer.js';
 export { WordpieceTokenizer, type WordpieceOptions } from './wordpiece.js';

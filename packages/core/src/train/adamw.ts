@@ -73,7 +73,9 @@ export class AdamW {
   private moment(moments: Map<string, tf.Variable>, name: string, param: tf.Variable): tf.Variable {
     let moment = moments.get(name);
     if (!moment) {
-      moment = tf.variable(tf.zerosLike(param), false);
+      const zeros = tf.zerosLike(param);
+      moment = tf.variable(zeros, false);
+      zeros.dispose();
       moments.set(name, moment);
     }
     return moment;

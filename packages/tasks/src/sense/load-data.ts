@@ -1,7 +1,8 @@
 /** Reading the WiC and Senseval folders from disk (Node). The parsing is in ../readers. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseSenseval, type SensevalInstance } from '../readers/senseval.js';
+import { readTextFile } from '../readers/text-file.js';
 import { parseWic, type WicExample } from '../readers/wic.js';
 
 function requireFolder(dir: string, what: string): string {
@@ -35,8 +36,8 @@ export function readWicSplit(dir: string, split: string): WicExample[] {
     }
   }
   return parseWic(
-    { text: readFileSync(dataFile, 'utf8'), file: dataFile },
-    { text: readFileSync(goldFile, 'utf8'), file: goldFile },
+    { text: readTextFile(dataFile), file: dataFile },
+    { text: readTextFile(goldFile), file: goldFile },
   );
 }
 
@@ -50,7 +51,7 @@ export function readSensevalFolder(dir: string): Record<string, SensevalInstance
   return Object.fromEntries(
     files.map((f) => {
       const file = join(folder, f);
-      return [basename(f, '.tsv'), parseSenseval(readFileSync(file, 'utf8'), file)];
+      return [basename(f, '.tsv'), parseSenseval(readTextFile(file), file)];
     }),
   );
 }

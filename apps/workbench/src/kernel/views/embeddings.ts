@@ -1,6 +1,10 @@
-/** Word vectors projected to 2-D (PCA) as a Plot scatter with the words as labels, coloured by group. */
+/**
+ * Word vectors projected to 2-D (PCA by default, or t-SNE / UMAP) as a Plot scatter with the
+ * words as labels, coloured by group. t-SNE and UMAP are seeded (`seed`, default 0), so a
+ * notebook re-run draws the same picture.
+ */
 import { kernelPlot } from '../plot.js';
-import { pca } from './pca.js';
+import { project, type ProjectionOptions } from './projection.js';
 
 export interface EmbeddingPoint {
   label: string;
@@ -9,34 +13,30 @@ export interface EmbeddingPoint {
   group?: string;
 }
 
-export interface EmbeddingViewOptions {
-  method?: 'pca' | 'tsne' | 'umap';
+export interface EmbeddingViewOptions extends ProjectionOptions {
   title?: string;
   width?: number;
   height?: number;
 }
 
 export function embeddingView(points: EmbeddingPoint[], options: EmbeddingViewOptions = {}): Element {
-  const method = options.method ?? 'pca';
-  if (method !== 'pca') throw new Error(`views.embeddings: method "${method}" is not available yet in this kernel; use "pca"`);
   if (points.length < 2) throw new Error('views.embeddings: needs at least two points');
   const dim = points[0].vector.length;
   points.forEach((p, i) => {
     if (p.vector.length !== dim) throw new Error(`views.embeddings: point ${i} ("${p.label}") has ${p.vector.length} dimensions, the first has ${dim}`);
   });
-  const { points: xy, explained } = pca(points.map((p) => p.vector));
-  const rows = points.map((p, i) => ({ x: xy[i][0], y: xy[i][1], label: p.label, group: p.group ?? '' }));
+  const projection = project(points.map((p) => p.vector), options);
+  const rows = points.map((p, i) => ({ x: projection.points[i][0], y: projection.points[i][1], label: p.label, group: p.group ?? '' }));
   const grouped = rows.some((r) => r.group);
   const Plot = kernelPlot();
-  const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
   return Plot.plot({
     title: options.title,
     width: options.width ?? 640,
     height: options.height ?? 420,
     inset: 24,
     grid: true,
-    x: { label: `PC1 (${pct(explained[0])} of variance)` },
-    y: { label: `PC2 (${pct(explained[1])} of variance)` },
+    x: { label: projection.xLabel },
+    y: { label: projection.yLabel },
     color: grouped ? { legend: true } : undefined,
     marks: [
       Plot.dot(rows, { x: 'x', y: 'y', fill: grouped ? 'group' : 'steelblue', r: 4, tip: false }),

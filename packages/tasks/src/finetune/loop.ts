@@ -1,0 +1,175 @@
+/**
+ * The fine-tuning loop, shared by the four tasks: a BERT's weights plus a fresh head become
+ * variables; the embeddings and the first `freeze` layers stay fixed; AdamW with linear warmup and
+ * decay runs over the training inputs in a new seeded order each epoch; after every epoch the dev
+ * metrics are computed and, when the selection metric improves, `onBest` gets the weights (the
+ * Node runner writes the checkpoint there). Browser-safe: nothing here touches files.
+ *
+ * The last batch of an epoch may be smaller (no example is dropped), as in Transformers' Trainer.
+ * Dropout is not applied.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { bertTrainableAfterFreezing, deriveSeed, Trainer, type BertConfig, type BertWeights, type Rng, type StepRecord } from '@wb/core';
+import { initLinear } from '../heads/init-linear.js';
+import type { Metrics, PreparedTask } from './task.js';
+
+export interface FinetuneSettings {
+  epochs: number;
+  /** Peak learning rate. */
+  lr: number;
+  batchSize: number;
+  /** Tokens per input, special tokens included (cut to the model's positions). */
+  maxLength: number;
+  /** Freeze the embeddings and the first `freeze` layers; 0 trains everything. */
+  freeze: number;
+  seed: number;
+  /** Fraction of all steps spent warming the learning rate up from 0. */
+  warmupRatio: number;
+  weightDecay: number;
+  maxGradNorm: number;
+  /** Inputs per forward pass when scoring dev. */
+  evalBatchSize: number;
+}
+
+export const FINETUNE_DEFAULTS: FinetuneSettings = {
+  epochs: 3,
+  lr: 5e-5,
+  batchSize: 32,
+  maxLength: 128,
+  freeze: 0,
+  seed: 0,
+  warmupRatio: 0.1,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+  evalBatchSize: 64,
+};
+
+export interface StepProgress {
+  epoch: number;
+  /** Step within the epoch, from 1. */
+  step: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+}
+
+export interface EpochResult {
+  epoch: number;
+  /** Mean training loss over the epoch's steps. */
+  trainLoss: number;
+  metrics: Metrics;
+  /** Seconds of training (without evaluation) in this epoch, and of evaluating after it. */
+  trainSeconds: number;
+  evalSeconds: number;
+  best: boolean;
+}
+
+export interface FinetuneHooks {
+  onStep?: (record: StepRecord, progress: StepProgress) => void;
+  onEpoch?: (result: EpochResult) => void;
+  /** Called after an epoch whose selection metric beats every earlier one, with the live weights (before onEpoch). */
+  onBest?: (weights: Record<string, tf.Variable>, result: EpochResult) => void | Promise<void>;
+  onLog?: (message: string) => void;
+  /** Called once before the first step. */
+  onStart?: (info: { trainableParameters: number; frozenParameters: number; stepsPerEpoch: number; totalSteps: number }) => void;
+}
+
+export interface FinetuneResult {
+  epochs: EpochResult[];
+  bestEpoch: number;
+  /** The weights after the last epoch (dispose when done). */
+  params: Record<string, tf.Variable>;
+  trainableParameters: number;
+  frozenParameters: number;
+}
+
+/** Encoder weights the task keeps: never the pretraining heads, the pooler only for sequence classification. */
+export function encoderWeightsFor(weights: BertWeights, usesPooler: boolean): BertWeights {
+  return Object.fromEntries(
+    Object.entries(weights).filter(([name]) => !name.startsWith('cls.') && (usesPooler || !name.startsWith('pooler.'))),
+  );
+}
+
+export async function runFinetuning(
+  base: { config: BertConfig; weights: BertWeights },
+  task: PreparedTask,
+  settings: FinetuneSettings,
+  hooks: FinetuneHooks = {},
+): Promise<FinetuneResult> {
+  const { config } = base;
+  if (!Number.isInteger(settings.freeze) || settings.freeze < 0 || settings.freeze > config.numHiddenLayers) {
+    throw new Error(`freeze must be 0..${config.numHiddenLayers} (the model has ${config.numHiddenLayers} layers), got ${settings.freeze}`);
+  }
+  if (task.trainSize === 0) throw new Error('no training inputs');
+  const log = hooks.onLog ?? (() => {});
+
+  const weights = { ...encoderWeightsFor(base.weights, task.usesPooler), ...task.head };
+  if (task.usesPooler && !weights['pooler.dense.weight']) {
+    // A checkpoint without a pooler (e.g. BertForMaskedLM): Transformers initialises it at random too.
+    log('the model has no pooler; initialising one');
+    Object.assign(weights, initLinear('pooler.dense', config.hiddenSize, config.hiddenSize, config.initializerRange, deriveSeed(settings.seed, 2)));
+  }
+  const trainable = bertTrainableAfterFreezing(settings.freeze);
+  // Frozen weights are variables too (so the one object serves forward, evaluation and saving), just never updated.
+  const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable(name))]));
+  const size = (names: string[]) => names.reduce((sum, name) => sum + params[name].size, 0);
+  const trainableNames = Object.keys(params).filter(trainable);
+  const frozenNames = Object.keys(params).filter((name) => !trainable(name));
+
+  const stepsPerEpoch = Math.ceil(task.trainSize / settings.batchSize);
+  const totalSteps = stepsPerEpoch * settings.epochs;
+  // One seeded order per epoch, drawn from the trainer's data Rng when an epoch starts.
+  let order: number[] = [];
+  let cursor = 0;
+  const trainer = new Trainer<number[]>({
+    params,
+    trainable,
+    lossFn: (indices) => ({ loss: task.loss(params, indices) }),
+    nextBatch: (rng: Rng) => {
+      if (cursor === 0) order = rng.shuffle(Array.from({ length: task.trainSize }, (_, i) => i));
+      const indices = order.slice(cursor, cursor + settings.batchSize);
+      cursor = cursor + settings.batchSize >= task.trainSize ? 0 : cursor + settings.batchSize;
+      return { batch: indices, tokens: task.tokens(indices) };
+    },
+    totalSteps,
+    learningRate: settings.lr,
+    warmupSteps: Math.round(settings.warmupRatio * totalSteps),
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    adamw: { weightDecay: settings.weightDecay },
+  });
+  log(
+    `${task.trainSize} training inputs, ${settings.epochs} epoch(s) × ${stepsPerEpoch} steps; ` +
+      `training ${size(trainableNames).toLocaleString('en')} parameters, ${size(frozenNames).toLocaleString('en')} frozen`,
+  );
+
+  hooks.onStart?.({ trainableParameters: size(trainableNames), frozenParameters: size(frozenNames), stepsPerEpoch, totalSteps });
+
+  const epochs: EpochResult[] = [];
+  let bestEpoch = 0;
+  let bestScore = -Infinity;
+  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    const trainStarted = performance.now();
+    let lossSum = 0;
+    for (let step = 1; step <= stepsPerEpoch; step++) {
+      const record = trainer.step();
+      lossSum += record.loss;
+      hooks.onStep?.(record, { epoch, step, stepsPerEpoch, totalSteps });
+    }
+    const trainSeconds = (performance.now() - trainStarted) / 1000;
+    const evalStarted = performance.now();
+    const metrics = await task.evaluate(params, { batchSize: settings.evalBatchSize });
+    // A NaN metric (say, F1 with no entities at all) counts as the worst score, not as "never best".
+    const score = Number.isNaN(metrics[task.selectBy]) ? -Infinity : metrics[task.selectBy];
+    const best = bestEpoch === 0 || score > bestScore;
+    const result: EpochResult = { epoch, trainLoss: lossSum / stepsPerEpoch, metrics, trainSeconds, evalSeconds: (performance.now() - evalStarted) / 1000, best };
+    epochs.push(result);
+    if (best) {
+      bestScore = score;
+      bestEpoch = epoch;
+      await hooks.onBest?.(params, result);
+    }
+    hooks.onEpoch?.(result);
+  }
+  trainer.optimizer.dispose();
+  return { epochs, bestEpoch, params, trainableParameters: size(trainableNames), frozenParameters: size(frozenNames) };
+}

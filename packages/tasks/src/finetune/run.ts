@@ -1,0 +1,184 @@
+/**
+ * `finetune(task, options)` (Node): a BERT folder and train/dev files in; in `out`, the best
+ * epoch's model as a Hugging Face folder (see finetuned-folder.ts) and `metrics.json`: the dev
+ * metrics of every epoch, the best epoch, the settings and the time taken. `wb finetune` is this
+ * function with a progress bar.
+ */
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadBertCheckpoint, loadBertTokenizer, writeFileAtomic } from '@wb/core/node';
+import type { ClassifierPooling } from '../heads/sequence-classification.js';
+import { prepareClassificationTask } from './classification-task.js';
+import { saveFinetunedFolder } from './finetuned-folder.js';
+import { FINETUNE_DEFAULTS, runFinetuning, type EpochResult, type FinetuneHooks, type FinetuneSettings } from './loop.js';
+import { prepareQaTask, type QaSettings } from './qa-task.js';
+import { readTaskData, relabel, type ColumnOptions } from './task-data.js';
+import type { FinetuneTaskName, PreparedTask } from './task.js';
+import { prepareTokenTask, tagList } from './token-task.js';
+
+export interface FinetuneOptions extends Partial<FinetuneSettings>, QaSettings, ColumnOptions, FinetuneHooks {
+  modelDir: string;
+  train: string;
+  dev: string;
+  out: string;
+  /** Sequence classification: classify the pooler output (default, as Transformers) or the raw [CLS] state. */
+  pooling?: ClassifierPooling;
+}
+
+export interface FinetuneSummary {
+  task: FinetuneTaskName;
+  architecture: string;
+  model: string;
+  train: string;
+  dev: string;
+  out: string;
+  settings: Record<string, unknown>;
+  labels?: string[];
+  train_examples: number;
+  /** Model inputs trained on: examples, or word chunks (conll), or question windows (qa). */
+  train_inputs: number;
+  dev_examples: number;
+  trainable_parameters: number;
+  frozen_parameters: number;
+  selected_by: string;
+  best_epoch: number;
+  best: Record<string, number>;
+  epochs: Array<Record<string, number>>;
+  seconds: number;
+  backend: string;
+}
+
+export async function finetune(task: FinetuneTaskName, options: FinetuneOptions): Promise<FinetuneSummary> {
+  const started = performance.now();
+  const log = options.onLog ?? (() => {});
+  const settings: FinetuneSettings = { ...FINETUNE_DEFAULTS, ...definedOnly(options, Object.keys(FINETUNE_DEFAULTS) as (keyof FinetuneSettings)[]) };
+  for (const [key, value] of Object.entries(settings)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`finetune: ${key} must be a non-negative number, got ${value}`);
+  }
+  if (settings.epochs < 1 || settings.batchSize < 1) throw new Error('finetune: epochs and batchSize must be at least 1');
+
+  // Data first: a malformed file should fail before the model loads.
+  const train = readTaskData(task, options.train, options);
+  const dev = readTaskData(task, options.dev, options);
+
+  const checkpoint = loadBertCheckpoint(options.modelDir);
+  const tokenizer = loadBertTokenizer(checkpoint.dir);
+  const { config } = checkpoint;
+  for (const t of Object.values(checkpoint.extra)) t.dispose(); // an old head is replaced by a fresh one
+  if (Object.keys(checkpoint.extra).length) log(`replacing the checkpoint's head (${Object.keys(checkpoint.extra).join(', ')}) with a new one`);
+  if (settings.maxLength > config.maxPositionEmbeddings) {
+    log(`max length ${settings.maxLength} is more than the model's ${config.maxPositionEmbeddings} positions; using ${config.maxPositionEmbeddings}`);
+    settings.maxLength = config.maxPositionEmbeddings;
+  }
+  const taskSettings = { maxLength: settings.maxLength, seed: settings.seed, pooling: options.pooling };
+  const model = { config, tokenizer };
+
+  let prepared: PreparedTask;
+  let labels: string[] | undefined;
+  let trainExamples: number;
+  let devExamples: number;
+  if (train.kind === 'classification' && dev.kind === 'classification') {
+    labels = train.labelNames;
+    const devExamplesRelabelled = relabel(dev.examples, dev.labelNames, labels, options.dev);
+    prepared = prepareClassificationTask(task as 'sst2' | 'pair', model, { train: train.examples, dev: devExamplesRelabelled, labelNames: labels }, taskSettings);
+    [trainExamples, devExamples] = [train.examples.length, dev.examples.length];
+  } else if (train.kind === 'tokens' && dev.kind === 'tokens') {
+    labels = tagList(train.sentences);
+    prepared = prepareTokenTask(model, { train: train.sentences, dev: dev.sentences, labelNames: labels }, taskSettings);
+    [trainExamples, devExamples] = [train.sentences.length, dev.sentences.length];
+  } else if (train.kind === 'qa' && dev.kind === 'qa') {
+    prepared = prepareQaTask(model, { train: train.questions, dev: dev.questions }, { ...taskSettings, ...qaSettings(options) });
+    [trainExamples, devExamples] = [train.questions.length, dev.questions.length];
+  } else {
+    throw new Error(`finetune: unexpected data for task ${task}`);
+  }
+  log(`${task}: ${trainExamples} training examples (${prepared.trainSize} inputs), ${devExamples} dev examples`);
+
+  const recordedSettings = {
+    epochs: settings.epochs,
+    lr: settings.lr,
+    batch_size: settings.batchSize,
+    max_length: settings.maxLength,
+    freeze: settings.freeze,
+    seed: settings.seed,
+    warmup_ratio: settings.warmupRatio,
+    weight_decay: settings.weightDecay,
+    max_grad_norm: settings.maxGradNorm,
+    ...(prepared.architecture === 'BertForSequenceClassification' ? { pooling: options.pooling ?? 'pooler' } : {}),
+    ...(task === 'qa' ? snakeQa(qaSettings(options)) : {}),
+  };
+  const epochs: EpochResult[] = [];
+  const summary = (bestEpoch: number): FinetuneSummary => ({
+    task,
+    architecture: prepared.architecture,
+    model: resolve(options.modelDir),
+    train: resolve(options.train),
+    dev: resolve(options.dev),
+    out: resolve(options.out),
+    settings: recordedSettings,
+    ...(labels ? { labels } : {}),
+    train_examples: trainExamples,
+    train_inputs: prepared.trainSize,
+    dev_examples: devExamples,
+    trainable_parameters: 0,
+    frozen_parameters: 0,
+    selected_by: prepared.selectBy,
+    best_epoch: bestEpoch,
+    best: epochs.find((e) => e.epoch === bestEpoch)?.metrics ?? {},
+    epochs: epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, ...e.metrics, train_seconds: round(e.trainSeconds), eval_seconds: round(e.evalSeconds) })),
+    seconds: round((performance.now() - started) / 1000),
+    backend: tf.getBackend(),
+  });
+  const writeMetrics = (s: FinetuneSummary) => writeFileAtomic(join(options.out, 'metrics.json'), JSON.stringify(s, null, 2) + '\n');
+
+  let bestEpoch = 0;
+  let parameters = { trainable_parameters: 0, frozen_parameters: 0 };
+  const current = () => ({ ...summary(bestEpoch), ...parameters });
+  const result = await runFinetuning({ config, weights: checkpoint.weights }, prepared, settings, {
+    ...options,
+    onStart: (info) => {
+      parameters = { trainable_parameters: info.trainableParameters, frozen_parameters: info.frozenParameters };
+      options.onStart?.(info);
+    },
+    // metrics.json is rewritten after every epoch, so a long run can be followed (or stopped) midway.
+    onEpoch: (e) => {
+      epochs.push(e);
+      writeMetrics(current());
+      options.onEpoch?.(e);
+    },
+    onBest: async (weights, e) => {
+      bestEpoch = e.epoch;
+      saveFinetunedFolder(options.out, {
+        config,
+        weights,
+        architecture: prepared.architecture,
+        task,
+        baseDir: checkpoint.dir,
+        baseConfigJson: checkpoint.configJson,
+        configJson: { ...prepared.configJson, wb_finetune: { task, ...recordedSettings, epoch: e.epoch } },
+      });
+      await options.onBest?.(weights, e);
+    },
+  });
+  // The loop's variables hold the base weights' data; the pretraining heads it did not take go now.
+  tf.dispose([...Object.values(result.params), ...Object.values(checkpoint.weights), ...Object.values(prepared.head)]);
+  const final = current();
+  writeMetrics(final);
+  return final;
+}
+
+function qaSettings(options: QaSettings): QaSettings {
+  return { docStride: options.docStride, maxAnswerLength: options.maxAnswerLength, maxQuestionLength: options.maxQuestionLength };
+}
+
+function snakeQa(qa: QaSettings): Record<string, number> {
+  return { doc_stride: qa.docStride ?? 128, max_answer_length: qa.maxAnswerLength ?? 30, max_question_length: qa.maxQuestionLength ?? 64 };
+}
+
+function definedOnly<T extends object, K extends keyof T>(options: T, keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) as Partial<Pick<T, K>>;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
+}

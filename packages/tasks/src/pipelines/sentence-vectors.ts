@@ -1,0 +1,65 @@
+/**
+ * One vector per sentence from a frozen BERT: the top layer's [CLS] state (what the seed-003
+ * probe reads), or the mean of its token states over the attention mask (sentence-transformers'
+ * mean pooling, [CLS] and [SEP] included). Texts are tokenised once and batched by length, so a
+ * batch pads only to its own longest text; vectors come back in the caller's order.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { bertForward, type BertConfig, type BertTokenizer, type BertWeights } from '@wb/core';
+import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
+import { withoutPooler } from '../heads/without-pooler.js';
+
+export type SentencePooling = 'cls' | 'mean';
+
+/** What the pipelines need of a BERT; a `BertModel` from loadBert is one. */
+export interface BertParts {
+  config: BertConfig;
+  weights: BertWeights;
+  tokenizer: BertTokenizer;
+}
+
+export interface SentenceVectorOptions {
+  /** Default 'cls'. */
+  pooling?: SentencePooling;
+  /** Hidden state to read: 0 = embeddings output, default the top layer. */
+  layer?: number;
+  /** Texts per forward pass (default 32). */
+  batchSize?: number;
+  /** Longer texts are cut to this many tokens (default: the model's positions). */
+  maxLength?: number;
+  onBatch?: (texts: number) => void;
+}
+
+export async function sentenceVectors(model: BertParts, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
+  const { config, tokenizer } = model;
+  const pooling = options.pooling ?? 'cls';
+  const layer = options.layer ?? config.numHiddenLayers;
+  if (!Number.isInteger(layer) || layer < 0 || layer > config.numHiddenLayers) {
+    throw new Error(`layer must be 0..${config.numHiddenLayers}, got ${layer}`);
+  }
+  const maxLength = Math.min(options.maxLength ?? config.maxPositionEmbeddings, config.maxPositionEmbeddings);
+  const inputs = texts.map((text) => {
+    const encoding = tokenizer.encode(text, { maxLength, truncation: true });
+    return { ids: encoding.ids, typeIds: encoding.tokenTypeIds };
+  });
+  // Running a config with `layer` layers makes the last hidden state the one asked for, and skips
+  // the layers above it (and, without its weights, the pooler).
+  const weights = withoutPooler(model.weights);
+  const truncated = { ...config, numHiddenLayers: layer };
+  const vectors: Float32Array[] = new Array(texts.length);
+  for (const batch of lengthSortedBatches(inputs.map((input) => input.ids.length), options.batchSize ?? 32)) {
+    const padded = padBatch(batch.map((i) => inputs[i]), tokenizer.padTokenId);
+    const pooled = tf.tidy(() => {
+      const bertInputs = toBertInputs(padded);
+      const { lastHiddenState } = bertForward(weights, truncated, bertInputs);
+      if (pooling === 'cls') return tf.reshape(tf.slice(lastHiddenState, [0, 0, 0], [padded.batch, 1, config.hiddenSize]), [padded.batch, config.hiddenSize]);
+      const mask = tf.expandDims(bertInputs.attentionMask, 2);
+      return tf.div(tf.sum(tf.mul(lastHiddenState, mask), 1), tf.sum(mask, 1));
+    });
+    const data = (await pooled.data()) as Float32Array;
+    pooled.dispose();
+    batch.forEach((i, b) => (vectors[i] = data.slice(b * config.hiddenSize, (b + 1) * config.hiddenSize)));
+    options.onBatch?.(batch.length);
+  }
+  return vectors;
+}

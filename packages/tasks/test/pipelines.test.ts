@@ -1,0 +1,68 @@
+/** Sentence vectors, the feature-extraction + logistic-regression probe, and similarity search, on a tiny random BERT. */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bertForward, initBackend, type BertWeights } from '@wb/core';
+import { probeWithLogisticRegression, sentenceVectors, SimilarityIndex } from '../src/index.js';
+import { tinyConfig, tinyTokenizer, tinyWeights } from './support/tiny-random-bert.js';
+
+const config = tinyConfig({ initializerRange: 0.2 });
+const tokenizer = tinyTokenizer();
+let model: { config: typeof config; weights: BertWeights; tokenizer: typeof tokenizer };
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  model = { config, weights: tinyWeights(config), tokenizer };
+});
+
+describe('sentenceVectors', () => {
+  it('gives the [CLS] state or the masked mean, the same whatever the batch and its padding', async () => {
+    const texts = ['the film is very very good', 'bad', 'paris and berlin'];
+    const cls = await sentenceVectors(model, texts, { batchSize: 2 });
+    const alone = await sentenceVectors(model, [texts[1]]);
+    for (let d = 0; d < config.hiddenSize; d++) expect(cls[1][d]).toBeCloseTo(alone[0][d], 5);
+    // Against a direct forward pass of one text.
+    const e = tokenizer.encode(texts[2]);
+    const hidden = tf.tidy(() => bertForward(model.weights, config, { inputIds: tf.tensor2d([e.ids], undefined, 'int32') }).lastHiddenState);
+    const states = (await hidden.array()) as number[][][];
+    hidden.dispose();
+    for (let d = 0; d < config.hiddenSize; d++) expect(cls[2][d]).toBeCloseTo(states[0][0][d], 5);
+    const [mean] = await sentenceVectors(model, [texts[2]], { pooling: 'mean' });
+    for (let d = 0; d < config.hiddenSize; d++) {
+      expect(mean[d]).toBeCloseTo(states[0].reduce((s, row) => s + row[d], 0) / states[0].length, 5);
+    }
+    // Layer 0 is the embeddings output.
+    const [layer0] = await sentenceVectors(model, [texts[2]], { layer: 0 });
+    expect(layer0).not.toEqual(cls[2]);
+  });
+});
+
+describe('probeWithLogisticRegression', () => {
+  it('fits on a seeded 75/25 split and scores the held-out part, reproducibly', async () => {
+    const examples = Array.from({ length: 40 }, (_, i) => ({
+      text: i % 2 ? `the film is ${['good', 'great', 'very good', 'good and great'][i % 4]}` : `the film is ${['bad', 'awful', 'very bad', 'bad and awful'][i % 4]}`,
+      label: i % 2,
+    }));
+    const first = await probeWithLogisticRegression(model, examples, { seed: 3 });
+    expect(first.trainN).toBe(30);
+    expect(first.testN).toBe(10);
+    expect(first.accuracy).toBeGreaterThanOrEqual(0);
+    expect(first.accuracy).toBeLessThanOrEqual(1);
+    expect(first.trainAccuracy).toBeGreaterThan(0.9); // the words differ, so do the vectors
+    const again = await probeWithLogisticRegression(model, examples, { seed: 3 });
+    expect(again.accuracy).toBe(first.accuracy);
+  });
+});
+
+describe('SimilarityIndex', () => {
+  it('ranks a collection by cosine similarity to the query, best first', async () => {
+    const texts = ['the film is good', 'paris and berlin', 'she went to paris', 'the film is bad'];
+    const index = await SimilarityIndex.build(model, texts);
+    const hits = await index.search('paris and berlin', 3);
+    expect(hits).toHaveLength(3);
+    expect(hits[0]).toMatchObject({ index: 1, text: 'paris and berlin' });
+    expect(hits[0].score).toBeCloseTo(1, 5);
+    expect(hits[1].score).toBeLessThanOrEqual(hits[0].score);
+    expect(hits[2].score).toBeLessThanOrEqual(hits[1].score);
+    expect(() => index.searchVector([1, 2, 3])).toThrow(/3 dimensions, the collection 16/);
+  });
+});
