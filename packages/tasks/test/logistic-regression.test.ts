@@ -136,8 +136,8 @@ describe('LogisticRegression input checks', () => {
   });
 });
 
-describe('LogisticRegression speed', () => {
-  it('fits 1,500 × 256 features (the SST-2 [CLS] probe size) in about a second', () => {
+describe('LogisticRegression on ill-conditioned features', () => {
+  it('converges on 1,500 × 256 [CLS]-like features (the SST-2 probe size)', () => {
     // [CLS]-like features: a large shared offset, a few dominant directions and small noise,
     // which is far worse conditioned than isotropic Gaussian data (that fits in ~0.05 s).
     // Measured on the shared 2-core dev container, C = 1, tol 1e-6: 0.65–1.0 s, ~800 L-BFGS
@@ -152,11 +152,9 @@ describe('LogisticRegression speed', () => {
       return Float32Array.from({ length: d }, (_, j) => offset[j] + c.reduce((s, v, k) => s + v * basis[k][j], 0) + 0.3 * rng.normal());
     });
     const y = X.map((x) => (x[0] - offset[0] + x[5] - offset[5] + 2 * rng.normal() > 0 ? 1 : 0));
-    const start = performance.now();
+    // Speed belongs to benchmarks; here only that L-BFGS gets there and fits the training data.
     const model = LogisticRegression.fit(X, y, { C: 1 });
-    const seconds = (performance.now() - start) / 1000;
-    console.log(`logistic regression 1500×256: ${seconds.toFixed(2)} s, ${model.info.iterations} iterations, train accuracy ${model.score(X, y).toFixed(3)}`);
     expect(model.info.converged).toBe(true);
-    expect(seconds).toBeLessThan(10); // generous: the CPUs are shared
+    expect(model.score(X, y)).toBeGreaterThan(0.9);
   });
 });

@@ -64,7 +64,7 @@ export function errorOutput(error: unknown, cells: Map<number, CellInfo>, curren
       if (!info || line === undefined) continue;
       first ??= { info, line };
       const name = /^\s+at (?:async )?([^\s(]+) \(/.exec(frame)?.[1];
-      traceback.push(`    at ${name && name !== 'Object.<anonymous>' ? `${name} (Cell [${info.count}], line ${line})` : `Cell [${info.count}], line ${line}`}`);
+      traceback.push(`    at ${name && name !== 'Object.<anonymous>' && name !== 'eval' ? `${name} (Cell [${info.count}], line ${line})` : `Cell [${info.count}], line ${line}`}`);
     } else if (!isKernelFrame(frame)) {
       traceback.push(frame.replace('file://', ''));
     }

@@ -1,7 +1,8 @@
 /**
- * Messages between a kernel and whoever drives it (the server, `wb run`). The Node kernel's
- * child process speaks it over IPC; the browser kernel (a Web Worker) will speak it over
- * postMessage. Outputs are nbformat outputs, so they go into the notebook unchanged.
+ * Messages between a kernel and whoever drives it (the server, `wb run`, the notebook page). The
+ * Node kernel's child process speaks it over IPC; the browser kernel's Web Worker over postMessage
+ * (`browser/worker-protocol.ts` adds how a worker starts and ends). Outputs are nbformat outputs,
+ * so they go into the notebook unchanged.
  */
 import type { MimeBundle, Output, RunRecord } from '../notebook/types.js';
 

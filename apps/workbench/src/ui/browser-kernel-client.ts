@@ -21,9 +21,9 @@ export class BrowserKernelClient implements KernelConnection {
     this.session = new KernelSession(this.kernel, (message) => this.onMessage(message as KernelMessage));
   }
 
+  /** Starts the worker; its states ('starting', then 'idle' with the backend) arrive as status messages. */
   async connect(): Promise<void> {
     this.onConnection(true);
-    this.onMessage(this.session.status() as KernelMessage);
     this.session.start();
   }
 

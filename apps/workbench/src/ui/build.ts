@@ -1,10 +1,12 @@
 /**
  * Bundles the notebook UI for the browser with esbuild: src/ui/main.ts (and the CSS it imports)
- * → dist/ui/assets/, plus dist/ui/index.html. Run by `npm run build` after tsc.
+ * → dist/ui/assets/, plus dist/ui/index.html, and the browser kernel's worker → dist/ui/assets/kernel/.
+ * Run by `npm run build` after tsc.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildKernelWorker } from './build-worker.js';
 
 const src = fileURLToPath(new URL('../../src/ui/', import.meta.url));
 const out = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
@@ -41,6 +43,7 @@ export async function buildUi(): Promise<void> {
     logLevel: 'warning',
   });
   writeFileSync(`${out}index.html`, page);
+  await buildKernelWorker(`${out}assets/kernel`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -139,7 +139,9 @@ export class NotebookView {
     const kernel: KernelConnection = openKernel(
       this.kernelKind,
       this.path,
-      (m) => kernel === this.kernel && this.onKernel(m),
+      (m) => {
+        if (kernel === this.kernel) this.onKernel(m);
+      },
       (connected) => {
         if (kernel !== this.kernel) return;
         this.connected = connected;

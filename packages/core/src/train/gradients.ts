@@ -1,8 +1,9 @@
 /**
  * Importing this module registers tfjs-core's gradients (tfjs-core's Node entry registers none).
- * `tfjs-gradients.js` is bundled at build time (scripts/bundle-gradients.mjs); under vitest an alias
- * points it at tfjs-core's own ESM file.
+ * Bundlers and vitest load tfjs-core's own ESM file below; Node cannot (its imports have no file
+ * extensions), so the build bundles it into dist/train/tfjs-gradients.js and points the compiled
+ * import there (scripts/bundle-gradients.mjs).
  */
-import './tfjs-gradients.js';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 export const gradientsRegistered = true;

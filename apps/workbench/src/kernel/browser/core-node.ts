@@ -58,8 +58,12 @@ export function makeBrowserCoreNode(access: BrowserFileAccess) {
       if (parsed.origin === self.location.origin && parsed.pathname.startsWith(`${FILES_ROOT}/`)) return parsed.pathname.replace(/\/+$/, '');
     } else if (!path.startsWith('/')) {
       // Relative to the notebook's folder; '..' past the served folder is refused by the server.
-      const base = new URL(`${url('notebooks', notebookDir())}/`, self.location.origin);
-      return new URL(path, base).pathname.replace(/\/+$/, '');
+      const root = `${FILES_ROOT}/notebooks`;
+      const resolved = new URL(path, new URL(`${url('notebooks', notebookDir())}/`, self.location.origin)).pathname.replace(/\/+$/, '');
+      if (resolved !== root && !resolved.startsWith(`${root}/`)) {
+        throw new Error(`"${path}" leads outside the folder the workbench serves; the browser kernel reads relative paths only inside it (use sharedPath(...) for the shared data)`);
+      }
+      return resolved;
     }
     throw new Error(
       `"${path}" is not a path the browser kernel can read: it reads, through the workbench server, the shared data ` +

@@ -92,6 +92,12 @@ async function start(init: WorkerInit): Promise<void> {
     event.preventDefault();
     cells.reportStray(event.reason);
   });
+  // A cell that calls close() ends the worker, which would otherwise vanish without a word.
+  const closeWorker = scope.close.bind(scope);
+  scope.close = () => {
+    post({ type: 'exit', why: 'close() was called' });
+    closeWorker();
+  };
   cells.installGlobals();
   for (const message of early.splice(0)) handle(message);
 
@@ -108,7 +114,7 @@ async function start(init: WorkerInit): Promise<void> {
     cells.start();
   } catch (e) {
     post({ type: 'exit', why: `no tfjs backend could start: ${(e as Error).message}` });
-    scope.close();
+    closeWorker();
   }
 }
 

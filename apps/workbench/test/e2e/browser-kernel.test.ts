@@ -1,0 +1,125 @@
+/**
+ * The browser kernel in Debian's Chromium, end to end: a notebook switched to it in the toolbar runs
+ * `@wb/core` on the tiny BERT fixture in a Web Worker on WebGPU (or WebGL), shows the backend,
+ * interrupts a `while (true) {}` cell through the shared interrupt flag (the state survives), keeps
+ * the choice in the notebook, and a worker that ends is reported and restarts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../../../../test/support/browser.js';
+import { hasShared } from '../../../../test/support/shared.js';
+import { serializeNotebook } from '../../src/notebook/io.js';
+import { emptyNotebook, newCell } from '../../src/notebook/new.js';
+import { notebooksCopy, startServe, type RunningWorkbench } from '../support/workbench.js';
+
+const run = browserAvailable() && hasShared('fixtures', 'tiny-bert');
+
+let wb: RunningWorkbench;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const cell = (index: number) => page.locator('.wb-cell').nth(index);
+
+async function runCell(index: number): Promise<void> {
+  await cell(index).locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+}
+
+async function waitIdle(timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelectorAll('.wb-running').length === 0 && (document.querySelector('.wb-kernel') as HTMLElement)?.dataset.state === 'idle',
+    null,
+    { timeout },
+  );
+}
+
+(run ? describe : describe.skip)('the browser kernel in Chromium', () => {
+  beforeAll(async () => {
+    wb = await startServe(notebooksCopy(false));
+    const nb = emptyNotebook();
+    nb.cells = [
+      newCell(
+        'code',
+        [
+          "import { initBackend, backendName } from '@wb/core';",
+          "import { loadBert, sharedPath } from '@wb/core/node';",
+          'await initBackend();',
+          "const bert = await loadBert(sharedPath('fixtures', 'tiny-bert'));",
+          "const [river] = await bert.embed(['The fisherman sat on the bank of the river.']);",
+          '({ backend: backendName(), words: river.words.length, dim: river.words[0].layers.at(-1).length })',
+        ].join('\n'),
+      ),
+      newCell('code', 'let spins = 0;\nwhile (true) {\n  spins++;\n}'),
+      newCell('code', 'spins > 0'),
+      newCell('code', 'close()'),
+    ];
+    writeFileSync(join(wb.dir, 'browser.ipynb'), serializeNotebook(nb));
+    browser = await launchChromium();
+    const context = await browser.newContext();
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(wb.url);
+    await page.goto(`${wb.origin}/notebooks/browser.ipynb`);
+    await page.waitForSelector('.wb-kernel[data-state=idle]', { timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await wb?.stop();
+  });
+
+  it('switches to the browser kernel and runs @wb/core on tiny-bert on the GPU', async () => {
+    expect(await page.textContent('.wb-kernel-name')).toBe('Node kernel');
+    await page.selectOption('.wb-kernel-picker', 'browser');
+    await expect.poll(() => page.textContent('.wb-kernel-name')).toBe('Browser kernel');
+    await page.waitForSelector('.wb-kernel[data-state=idle]', { timeout: 30_000 });
+    // The page is cross-origin isolated: interrupts go through a SharedArrayBuffer.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const backend = (await page.textContent('.wb-backend'))!;
+    expect(['webgpu', 'webgl']).toContain(backend);
+    await runCell(0);
+    await waitIdle();
+    const result = JSON.parse((await cell(0).locator('.wb-output').textContent())!);
+    expect(result).toEqual({ backend, words: 10, dim: 32 });
+  });
+
+  it('interrupts a while(true) cell and keeps the state', async () => {
+    await cell(1).locator('.cm-content').click();
+    await page.click('button[data-action=run-below]');
+    await page.waitForSelector('.wb-kernel[data-state=busy]');
+    await page.waitForTimeout(300);
+    await page.click('button[data-action=interrupt]');
+    await waitIdle();
+    await expect.poll(() => cell(1).locator('.wb-traceback').textContent()).toContain('Interrupt: the cell was interrupted');
+    // Interrupted, not restarted: no toast about lost state, and the cells behind it did not run.
+    expect(await page.locator('.wb-toast').count()).toBe(0);
+    expect(await cell(2).locator('.wb-prompt').first().textContent()).toBe('[ ]:');
+    await runCell(2);
+    await expect.poll(() => cell(2).locator('.wb-output').textContent()).toBe('true');
+  });
+
+  it('remembers the choice in the notebook', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.textContent('.wb-save-state')).toBe('Saved, checkpoint made');
+    const saved = JSON.parse(readFileSync(join(wb.dir, 'browser.ipynb'), 'utf8'));
+    expect(saved.metadata.wb.kernel).toBe('browser');
+    expect(saved.metadata.wb.run).toMatchObject({ kernel: 'browser', packages: { '@wb/core': expect.any(String) } });
+    expect(saved.metadata.wb.run.files['shared/fixtures/tiny-bert/model.safetensors'].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reports a worker that ended as dead, and restarts it', async () => {
+    await runCell(3);
+    await page.waitForSelector('.wb-kernel[data-state=dead]');
+    await expect.poll(() => page.textContent('.wb-banner')).toContain('The kernel stopped');
+    await page.click('.wb-banner button');
+    await page.waitForSelector('.wb-kernel[data-state=idle]', { timeout: 30_000 });
+    await runCell(2);
+    // A new worker: the state is gone.
+    await expect.poll(() => cell(2).locator('.wb-traceback').textContent()).toContain('spins is not defined');
+    expect(pageErrors).toEqual([]);
+  });
+});
