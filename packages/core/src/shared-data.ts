@@ -4,13 +4,21 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+/** This checkout's root: @wb/core sits at <root>/packages/core/dist (or src) inside it. */
+const packageRepoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The repository root: the nearest folder above `start` with a turbo.json, else the checkout
+ * that this @wb/core belongs to (a notebook may run from a copy in a temporary folder).
+ */
 export function repoRoot(start = process.cwd()): string {
   let dir = resolve(start);
   for (;;) {
     if (existsSync(join(dir, 'turbo.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return resolve(start);
+    if (parent === dir) return existsSync(join(packageRepoRoot, 'turbo.json')) ? resolve(packageRepoRoot) : resolve(start);
     dir = parent;
   }
 }
@@ -26,7 +34,7 @@ export function sharedPath(...parts: string[]): string {
 
 /** A model shipped in the repository's `models/` folder, e.g. `shippedModelPath('bert-mini')`. */
 export function shippedModelPath(name: string): string {
-  const path = join(repoRoot(), 'models', name);
+  const path = join(process.env.WB_MODELS_DIR ? resolve(process.env.WB_MODELS_DIR) : join(repoRoot(), 'models'), name);
   if (!existsSync(path)) throw new Error(`${path}: no such shipped model (the repository's models/ folder has the ones that ship)`);
   return path;
 }

@@ -1,9 +1,8 @@
 /**
  * Importing this module registers tfjs-core's gradients (tfjs-core's Node entry registers none).
- * Bundlers and vitest load tfjs-core's own ESM file below; Node cannot (its imports have no file
- * extensions), so the build bundles it into dist/train/tfjs-gradients.js and points the compiled
- * import there (scripts/bundle-gradients.mjs).
+ * `./tfjs-gradients.js` is, in src, a plain import of tfjs-core's own file (for bundlers and
+ * vitest) and, in dist, a Node-loadable bundle of it written by scripts/bundle-gradients.mjs.
  */
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import './tfjs-gradients.js';
 
 export const gradientsRegistered = true;
