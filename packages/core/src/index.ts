@@ -17,3 +17,4 @@ export * from './checkpoint/elmo-folder.js';
 export * from './tokenize/from-files.js';
 export * from './train/index.js';
 export * from './pretrain/index.js';
+export * from './json-syntax-error.js';

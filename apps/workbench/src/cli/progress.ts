@@ -28,9 +28,9 @@ export class ProgressBar {
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    const line =
-      `${this.label} ${bar} ${this.done}/${this.total} ${this.unit} ` +
-      `${rate.toFixed(1)}/s ${finished ? `${seconds.toFixed(1)}s` : `ETA ${eta.toFixed(0)}s`}${extra ? ' ' + extra : ''}`;
+    // Before the first second a rate (and the ETA from it) would be noise.
+    const pace = seconds < 1 && !finished ? '' : `${rate.toFixed(1)}/s ${finished ? `${seconds.toFixed(1)}s` : `ETA ${eta.toFixed(0)}s`}`;
+    const line = `${this.label} ${bar} ${this.done}/${this.total} ${this.unit} ${pace}${extra ? ' ' + extra : ''}`;
     if (this.stream.isTTY) this.stream.write(`\r${line}\x1b[K${finished ? '\n' : ''}`);
     else this.stream.write(line + '\n');
   }

@@ -4,8 +4,8 @@
  * stored as lists of lines, keys sorted, one-space indent, a final newline. Browser-safe.
  */
 import type { Cell, JsonValue, Notebook, Output } from './types.js';
+import { findJsonSyntaxError } from '@wb/core';
 import { isJsonMime, NotebookFormatError, validateNotebook } from './validate.js';
-import { jsonErrorOffset } from './json-error.js';
 import { newCellId } from './new.js';
 
 /** Python's `str.splitlines(keepends=True)`, which nbformat uses. */
@@ -27,7 +27,7 @@ export function parseNotebook(text: string, file = 'notebook.ipynb'): Notebook {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const at = jsonErrorOffset(text);
+    const at = findJsonSyntaxError(text)?.offset ?? -1;
     const near = at >= 0 ? ` at ${lineAndColumn(text, at)}${at < text.length ? ` (near ${JSON.stringify(text.slice(at, at + 12))})` : ' (the text ends early)'}` : '';
     throw new NotebookFormatError(file, '', `not valid JSON${near}: ${(e as Error).message.split('\n')[0].slice(0, 120)}`);
   }
