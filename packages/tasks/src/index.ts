@@ -45,3 +45,4 @@ export * from './finetune/classification-task.js';
 export * from './finetune/token-task.js';
 export * from './finetune/qa-task.js';
 export * from './finetune/loop.js';
+export * from './finetune/elmo-task.js';

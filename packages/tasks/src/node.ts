@@ -6,4 +6,5 @@ export * from './readers/file-readers.js';
 export * from './finetune/task-data.js';
 export * from './finetune/finetuned-folder.js';
 export * from './finetune/run.js';
+export * from './finetune/elmo-folder.js';
 export * from './finetune/evaluate-folder.js';

@@ -6,7 +6,7 @@
  * Accuracies are fractions in [0, 1].
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadBert, loadEmbedder } from '@wb/core/node';
+import { detectModelFamily, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
 import { evaluateSenseval, evaluateWic, probeWithLogisticRegression, type LayerChoice, type SentencePooling } from '@wb/tasks';
 import { evaluateFolder, readSensevalFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
 import { ProgressBar } from './progress.js';
@@ -131,13 +131,14 @@ function finetunedCommand(task: FinetuneTaskName, description: string, data: str
 function probeCommand(): Command {
   return new Command('probe')
     .description('Frozen-feature probe: sentence vectors of a BERT, seeded train/test split, logistic regression; accuracy on the test part')
-    .requiredOption('--model <dir>', 'BERT folder')
+    .requiredOption('--model <dir>', 'BERT folder, or an AllenNLP ELMo folder (options.json + *.hdf5: mean of a layer over the words, always)')
     .requiredOption('--data <file>', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)')
     .option('--limit <n>', 'use only the first n rows', positiveInt)
     .option('--test-fraction <x>', 'fraction held out for scoring', (v) => Number(v), 0.25)
     .option('--seed <n>', 'seed of the split', nonNegativeInt, 0)
     .addOption(new Option('--pooling <how>', 'sentence vector: the [CLS] state or the mean over tokens').choices(['cls', 'mean']).default('cls'))
-    .option('--layer <n>', 'hidden state to read (0 = embeddings output; default the top layer)', nonNegativeInt)
+    .option('--layer <n>', 'hidden state to read (0 = embeddings output, or ELMo\'s token layer; default the top layer)', nonNegativeInt)
+    .option('--average-layers', 'ELMo: the average of all its layers instead of one')
     .option('--C <x>', 'inverse L2 strength (scikit-learn C)', (v) => Number(v), 1)
     .option('--max-length <n>', 'tokens per sentence (default the model\'s positions)', positiveInt)
     .option('--batch-size <n>', 'sentences per forward pass', positiveInt, 32)
@@ -157,11 +158,14 @@ function probeCommand(): Command {
         batchSize: number;
         textColumn?: string;
         labelColumn?: string;
+        averageLayers?: boolean;
       }) => {
         const data = readTaskData('sst2', opts.data, opts);
         if (data.kind !== 'classification') throw new Error('probe: expected classification data');
         const examples = data.examples.slice(0, opts.limit ?? data.examples.length);
-        const model = await loadBert(opts.model);
+        const isElmo = detectModelFamily(opts.model) === 'elmo';
+        if (opts.averageLayers && !isElmo) throw new Error('probe: --average-layers is for ELMo folders; this is a BERT');
+        const model = isElmo ? await loadElmo(opts.model) : await loadBert(opts.model);
         const progress = new ProgressBar(examples.length, 'probe', 'sentences');
         const result = await probeWithLogisticRegression(model, examples, {
           testFraction: opts.testFraction,
@@ -171,6 +175,7 @@ function probeCommand(): Command {
           C: opts.C,
           maxLength: opts.maxLength,
           batchSize: opts.batchSize,
+          averageLayers: opts.averageLayers,
           onBatch: (n) => progress.tick(n),
         });
         const output = {
@@ -183,8 +188,9 @@ function probeCommand(): Command {
           test_n: result.testN,
           seed: opts.seed,
           test_fraction: opts.testFraction,
-          pooling: opts.pooling,
-          layer: opts.layer ?? model.config.numHiddenLayers,
+          // ELMo has no [CLS]: its sentence vector is always the mean over the words.
+          pooling: model.family === 'elmo' ? 'mean' : opts.pooling,
+          layer: opts.averageLayers ? 'average' : (opts.layer ?? (model.family === 'elmo' ? model.numLayers - 1 : model.config.numHiddenLayers)),
           C: opts.C,
           iterations: result.iterations,
           converged: result.converged,

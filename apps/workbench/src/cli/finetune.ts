@@ -51,7 +51,11 @@ function taskCommand(task: FinetuneTaskName): Command {
   const { description, data } = TASKS[task];
   const command = new Command(task)
     .description(`${description}. Data: ${data}`)
-    .requiredOption('--model <dir>', 'BERT folder to start from (Hugging Face layout)')
+    .requiredOption(
+      '--model <dir>',
+      'BERT folder to start from (Hugging Face layout), or for sst2/conll an AllenNLP ELMo folder (options.json + *.hdf5): ' +
+        'the biLM stays frozen, a scalar mix of its layers and a linear classifier are trained (the out folder gets head.safetensors + elmo_task.json)',
+    )
     .requiredOption('--train <file>', 'training data')
     .requiredOption('--dev <file>', 'dev data, scored after every epoch; the best epoch is kept')
     .requiredOption('--out <dir>', 'output folder: config.json, model.safetensors, vocab.txt, metrics.json')

@@ -4,9 +4,11 @@
  * else to the model's full position table.
  */
 import { evaluateClassification, encodeClassificationInputs } from './classification-task.js';
+import { isFinetunedElmoFolder, loadFinetunedElmo } from './elmo-folder.js';
+import { evaluateElmoClassification, evaluateElmoTokens } from './elmo-task.js';
 import { loadFinetunedBert } from './finetuned-folder.js';
 import { evaluateQa } from './qa-task.js';
-import { readTaskData, relabel, type ColumnOptions } from './task-data.js';
+import { readTaskData, relabel, type ColumnOptions, type TaskData } from './task-data.js';
 import type { FinetuneTaskName, Metrics } from './task.js';
 import { encodeWordSequences } from '../heads/word-labels.js';
 import { encodeQaWindows } from '../heads/qa-windows.js';
@@ -24,6 +26,7 @@ export interface EvaluateFolderOptions extends ColumnOptions {
 
 export async function evaluateFolder(task: FinetuneTaskName, modelDir: string, dataPath: string, options: EvaluateFolderOptions = {}): Promise<Metrics> {
   const data = readTaskData(task, dataPath, options);
+  if (isFinetunedElmoFolder(modelDir)) return evaluateElmoFolder(task, modelDir, data, dataPath, options);
   const model = loadFinetunedBert(modelDir, task);
   try {
     const recorded = model.finetune;
@@ -51,5 +54,26 @@ export async function evaluateFolder(task: FinetuneTaskName, modelDir: string, d
     return await evaluateQa(model, data.questions, { ...common, ...qa, windows });
   } finally {
     model.dispose();
+  }
+}
+
+/** A folder from `wb finetune` with an ELMo backbone: the frozen biLM + the saved mix and classifier. */
+async function evaluateElmoFolder(task: FinetuneTaskName, modelDir: string, data: TaskData, dataPath: string, options: EvaluateFolderOptions): Promise<Metrics> {
+  const finetuned = await loadFinetunedElmo(modelDir, task);
+  try {
+    const { model, head, config } = finetuned;
+    const common = { batchSize: options.batchSize, onBatch: options.onBatch };
+    if (data.kind === 'classification') {
+      const examples = relabel(data.examples, data.labelNames, config.labels, dataPath);
+      options.onTotal?.(examples.length);
+      return await evaluateElmoClassification(model, head, examples, common);
+    }
+    if (data.kind === 'tokens') {
+      options.onTotal?.(data.sentences.length);
+      return await evaluateElmoTokens(model, head, data.sentences, config.labels, common);
+    }
+    throw new Error(`${modelDir}: an ELMo folder cannot be scored on ${task}`);
+  } finally {
+    finetuned.dispose();
   }
 }

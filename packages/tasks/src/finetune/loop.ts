@@ -4,6 +4,8 @@
  * decay runs over the training inputs in a new seeded order each epoch; after every epoch the dev
  * metrics are computed and, when the selection metric improves, `onBest` gets the weights (the
  * Node runner writes the checkpoint there). Browser-safe: nothing here touches files.
+ * `runFinetuning` is the BERT part (which weights, which frozen); `trainEpochs` the rest, which the
+ * ELMo backbone (elmo-task.ts) shares.
  *
  * The last batch of an epoch may be smaller (no example is dropped), as in Transformers' Trainer.
  * Dropout is not applied.
@@ -111,9 +113,31 @@ export async function runFinetuning(
   const trainable = bertTrainableAfterFreezing(settings.freeze);
   // Frozen weights are variables too (so the one object serves forward, evaluation and saving), just never updated.
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable(name))]));
+  return trainEpochs(params, trainable, task, settings, hooks);
+}
+
+/** What the epoch loop needs of a task, whatever the backbone (PreparedTask is one; so is an ELMo task). */
+export type LoopTask = Pick<PreparedTask, 'trainSize' | 'tokens' | 'loss' | 'evaluate' | 'selectBy'>;
+
+/**
+ * The backbone-independent part of fine-tuning: AdamW over the `trainable` variables of `params`,
+ * epochs in a seeded order, dev metrics after each, `onBest` when the selection metric improves.
+ */
+export async function trainEpochs(
+  params: Record<string, tf.Variable>,
+  trainable: (name: string) => boolean,
+  task: LoopTask,
+  settings: FinetuneSettings,
+  hooks: FinetuneHooks = {},
+  /** Frozen parameters held outside `params` (an ELMo's biLM), counted in the log and the result. */
+  outsideFrozen = 0,
+): Promise<FinetuneResult> {
+  if (task.trainSize === 0) throw new Error('no training inputs');
+  const log = hooks.onLog ?? (() => {});
   const size = (names: string[]) => names.reduce((sum, name) => sum + params[name].size, 0);
   const trainableNames = Object.keys(params).filter(trainable);
   const frozenNames = Object.keys(params).filter((name) => !trainable(name));
+  const frozenSize = size(frozenNames) + outsideFrozen;
 
   const stepsPerEpoch = Math.ceil(task.trainSize / settings.batchSize);
   const totalSteps = stepsPerEpoch * settings.epochs;
@@ -139,10 +163,10 @@ export async function runFinetuning(
   });
   log(
     `${task.trainSize} training inputs, ${settings.epochs} epoch(s) × ${stepsPerEpoch} steps; ` +
-      `training ${size(trainableNames).toLocaleString('en')} parameters, ${size(frozenNames).toLocaleString('en')} frozen`,
+      `training ${size(trainableNames).toLocaleString('en')} parameters, ${frozenSize.toLocaleString('en')} frozen`,
   );
 
-  hooks.onStart?.({ trainableParameters: size(trainableNames), frozenParameters: size(frozenNames), stepsPerEpoch, totalSteps });
+  hooks.onStart?.({ trainableParameters: size(trainableNames), frozenParameters: frozenSize, stepsPerEpoch, totalSteps });
 
   const epochs: EpochResult[] = [];
   let bestEpoch = 0;
@@ -171,5 +195,5 @@ export async function runFinetuning(
     hooks.onEpoch?.(result);
   }
   trainer.optimizer.dispose();
-  return { epochs, bestEpoch, params, trainableParameters: size(trainableNames), frozenParameters: size(frozenNames) };
+  return { epochs, bestEpoch, params, trainableParameters: size(trainableNames), frozenParameters: frozenSize };
 }

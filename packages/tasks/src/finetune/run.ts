@@ -6,13 +6,14 @@
  */
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadBertCheckpoint, loadBertTokenizer, writeFileAtomic } from '@wb/core/node';
+import { detectModelFamily, loadBertCheckpoint, loadBertTokenizer, writeFileAtomic } from '@wb/core/node';
+import { finetuneElmo } from './elmo-folder.js';
 import type { ClassifierPooling } from '../heads/sequence-classification.js';
 import { prepareClassificationTask } from './classification-task.js';
 import { saveFinetunedFolder } from './finetuned-folder.js';
 import { FINETUNE_DEFAULTS, runFinetuning, type EpochResult, type FinetuneHooks, type FinetuneSettings } from './loop.js';
 import { prepareQaTask, type QaSettings } from './qa-task.js';
-import { readTaskData, relabel, type ColumnOptions } from './task-data.js';
+import { readTaskData, relabel, type ColumnOptions, type TaskData } from './task-data.js';
 import type { FinetuneTaskName, PreparedTask } from './task.js';
 import { prepareTokenTask, tagList } from './token-task.js';
 
@@ -60,6 +61,8 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
   // Data first: a malformed file should fail before the model loads.
   const train = readTaskData(task, options.train, options);
   const dev = readTaskData(task, options.dev, options);
+
+  if (detectModelFamily(options.modelDir) === 'elmo') return finetuneWithElmo(task, options, settings, train, dev, started);
 
   const checkpoint = loadBertCheckpoint(options.modelDir);
   const tokenizer = loadBertTokenizer(checkpoint.dir);
@@ -181,4 +184,92 @@ function definedOnly<T extends object, K extends keyof T>(options: T, keys: K[])
 
 function round(seconds: number): number {
   return Math.round(seconds * 10) / 10;
+}
+
+/**
+ * The ELMo branch of finetune(): same data, settings, epoch loop and metrics.json as BERT; the model
+ * is the frozen biLM plus a trained ScalarMix and classifier (elmo-task.ts, elmo-folder.ts).
+ * BERT-only settings (max length, freeze, pooling) do not apply and are not recorded.
+ */
+async function finetuneWithElmo(
+  task: FinetuneTaskName,
+  options: FinetuneOptions,
+  settings: FinetuneSettings,
+  train: TaskData,
+  dev: TaskData,
+  started: number,
+): Promise<FinetuneSummary> {
+  if (task !== 'sst2' && task !== 'conll') throw new Error(`finetune: ${task} is not available with an ELMo backbone (${options.modelDir}); sst2 and conll are`);
+  if (train.kind === 'classification' && dev.kind === 'classification') {
+    dev = { ...dev, examples: relabel(dev.examples, dev.labelNames, train.labelNames, options.dev), labelNames: train.labelNames };
+  }
+  const recordedSettings = {
+    backbone: 'elmo',
+    epochs: settings.epochs,
+    lr: settings.lr,
+    batch_size: settings.batchSize,
+    seed: settings.seed,
+    warmup_ratio: settings.warmupRatio,
+    weight_decay: settings.weightDecay,
+    max_grad_norm: settings.maxGradNorm,
+  };
+  const epochs: EpochResult[] = [];
+  let bestEpoch = 0;
+  let trainable = 0;
+  let frozen = 0;
+  // Known before training, so metrics.json is complete from the first epoch on.
+  let labels = train.kind === 'classification' ? train.labelNames : train.kind === 'tokens' ? tagList(train.sentences) : [];
+  let counts = [train.kind === 'tokens' ? train.sentences.length : train.kind === 'classification' ? train.examples.length : 0,
+    dev.kind === 'tokens' ? dev.sentences.length : dev.kind === 'classification' ? dev.examples.length : 0];
+  const summary = (): FinetuneSummary => ({
+    task,
+    architecture: task === 'conll' ? 'ElmoForTokenClassification' : 'ElmoForSequenceClassification',
+    model: resolve(options.modelDir),
+    train: resolve(options.train),
+    dev: resolve(options.dev),
+    out: resolve(options.out),
+    settings: recordedSettings,
+    labels,
+    train_examples: counts[0],
+    train_inputs: counts[0],
+    dev_examples: counts[1],
+    trainable_parameters: trainable,
+    frozen_parameters: frozen,
+    selected_by: task === 'conll' ? 'f1' : 'accuracy',
+    best_epoch: bestEpoch,
+    best: epochs.find((e) => e.epoch === bestEpoch)?.metrics ?? {},
+    epochs: epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, ...e.metrics, train_seconds: round(e.trainSeconds), eval_seconds: round(e.evalSeconds) })),
+    seconds: round((performance.now() - started) / 1000),
+    backend: tf.getBackend(),
+  });
+  const writeMetrics = () => writeFileAtomic(join(options.out, 'metrics.json'), JSON.stringify(summary(), null, 2) + '\n');
+  const result = await finetuneElmo({
+    task,
+    modelDir: options.modelDir,
+    out: options.out,
+    train,
+    dev,
+    settings,
+    recordedSettings,
+    hooks: {
+      ...options,
+      onStart: (info) => {
+        [trainable, frozen] = [info.trainableParameters, info.frozenParameters];
+        options.onStart?.(info);
+      },
+      onEpoch: (e) => {
+        epochs.push(e);
+        writeMetrics();
+        options.onEpoch?.(e);
+      },
+      onBest: async (weights, e) => {
+        bestEpoch = e.epoch;
+        await options.onBest?.(weights, e);
+      },
+    },
+  });
+  tf.dispose(Object.values(result.params));
+  [labels, counts] = [result.labels, [result.trainExamples, result.devExamples]];
+  writeMetrics();
+  return summary();
 }

@@ -53,6 +53,11 @@ export async function evaluateTokenClassification(
 ): Promise<Metrics> {
   if (sentences.length === 0) throw new Error('evaluateTokenClassification: no sentences');
   const predicted = await predictWordTags(model, sentences.map((s) => s.tokens), labelNames, options);
+  return wordTagMetrics(sentences, predicted);
+}
+
+/** The token-classification metrics of predicted tags against the sentences' gold tags (any backbone). */
+export function wordTagMetrics(sentences: readonly TaggedSentence[], predicted: readonly (readonly string[])[]): Metrics {
   const gold = sentences.map((s) => s.tags);
   const scores = entityF1(gold, predicted);
   let words = 0;

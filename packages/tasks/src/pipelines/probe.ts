@@ -9,7 +9,8 @@ import { fitLogisticRegression } from '../logistic-regression.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { macroF1 } from '../metrics/precision-recall-f1.js';
 import { trainTestSplit } from '../train-test-split.js';
-import { sentenceVectors, type BertParts, type SentenceVectorOptions } from './sentence-vectors.js';
+import type { ElmoModel } from '@wb/core';
+import { anySentenceVectors, type BertParts, type SentenceVectorOptions } from './sentence-vectors.js';
 
 export interface ProbeOptions extends SentenceVectorOptions {
   /** Fraction held out for scoring (default 0.25). */
@@ -36,12 +37,12 @@ export interface ProbeResult {
 }
 
 export async function probeWithLogisticRegression(
-  model: BertParts,
+  model: BertParts | ElmoModel,
   examples: readonly { text: string; label: number }[],
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
   const featureStart = performance.now();
-  const vectors = await sentenceVectors(model, examples.map((e) => e.text), options);
+  const vectors = await anySentenceVectors(model, examples.map((e) => e.text), options);
   const featureSeconds = (performance.now() - featureStart) / 1000;
   const { train, test } = trainTestSplit(examples.length, options.testFraction ?? 0.25, options.seed ?? 0);
   const pick = (indices: number[]) => ({ X: indices.map((i) => vectors[i]), y: indices.map((i) => examples[i].label) });

@@ -5,7 +5,7 @@
  * batch pads only to its own longest text; vectors come back in the caller's order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, type BertConfig, type BertTokenizer, type BertWeights } from '@wb/core';
+import { bertForward, type BertConfig, type BertTokenizer, type BertWeights, type ElmoModel } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
 import { withoutPooler } from '../heads/without-pooler.js';
 
@@ -28,6 +28,8 @@ export interface SentenceVectorOptions {
   /** Longer texts are cut to this many tokens (default: the model's positions). */
   maxLength?: number;
   onBatch?: (texts: number) => void;
+  /** ELMo only: the plain average of all its layers instead of one layer. */
+  averageLayers?: boolean;
 }
 
 export async function sentenceVectors(model: BertParts, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
@@ -62,4 +64,38 @@ export async function sentenceVectors(model: BertParts, texts: readonly string[]
     options.onBatch?.(batch.length);
   }
   return vectors;
+}
+
+/**
+ * One vector per sentence from a frozen ELMo: the mean over its words of one layer (default the
+ * top biLSTM layer; 0 is the character-CNN token layer) or, with `averageLayers`, of the plain
+ * average of all layers (a ScalarMix with equal weights). ELMo has no [CLS], so pooling is always
+ * the mean; texts are split into words as ElmoModel.embed does.
+ */
+export async function elmoSentenceVectors(model: ElmoModel, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
+  const top = model.numLayers - 1;
+  const layer = options.layer ?? top;
+  if (!Number.isInteger(layer) || layer < 0 || layer > top) throw new Error(`layer must be 0..${top} for this ELMo, got ${layer}`);
+  const words = texts.map((text) => model.splitWords(text).map((w) => w.text));
+  const dim = model.dim;
+  const vectors: Float32Array[] = new Array(texts.length);
+  for (const batch of lengthSortedBatches(words.map((w) => w.length), options.batchSize ?? 32)) {
+    const { layers, mask } = model.run(batch.map((i) => words[i]));
+    const pooled = tf.tidy(() => {
+      const chosen = options.averageLayers ? tf.div(tf.addN(layers), layers.length) : layers[layer];
+      const m = tf.expandDims(mask, 2);
+      return tf.div(tf.sum(tf.mul(chosen, m), 1), tf.maximum(tf.sum(m, 1), 1)); // an empty text gives zeros, not NaN
+    });
+    tf.dispose([...layers, mask]);
+    const data = (await pooled.data()) as Float32Array;
+    pooled.dispose();
+    batch.forEach((i, b) => (vectors[i] = data.slice(b * dim, (b + 1) * dim)));
+    options.onBatch?.(batch.length);
+  }
+  return vectors;
+}
+
+/** Sentence vectors of either family: a BERT's parts or an ElmoModel. */
+export function anySentenceVectors(model: BertParts | ElmoModel, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
+  return 'family' in model && model.family === 'elmo' ? elmoSentenceVectors(model, texts, options) : sentenceVectors(model as BertParts, texts, options);
 }
