@@ -11,7 +11,7 @@ import { saveBertCheckpoint, writeFileAtomic } from '../checkpoint/model-folder.
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
-import { meanOfLastSteps, runTraining, type TrainingRunHooks } from '../train/run.js';
+import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { BertPretrainingData, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
 import { readCorpus } from './corpus.js';
@@ -116,15 +116,11 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
 
   saveBertCheckpoint(outDir, { config, weights: params, vocab });
   const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);
-  const summary = {
-    model: 'BertForPreTraining',
-    settings: { ...settings },
-    steps: trainer.state.step,
-    tokensSeen: trainer.state.tokensSeen,
-    trainingSeconds: Math.round(trainer.state.elapsed),
-    finalLoss: { total: mean((r) => r.loss), mlm: mean((r) => r.parts.mlm), nsp: mean((r) => r.parts.nsp), overLastSteps: Math.min(50, trainer.state.step) },
-    backend: tf.getBackend(),
-  };
+  const summary = trainingSummary('BertForPreTraining', settings, trainer, {
+    total: mean((r) => r.loss),
+    mlm: mean((r) => r.parts.mlm),
+    nsp: mean((r) => r.parts.nsp),
+  });
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, config, summary };
 }

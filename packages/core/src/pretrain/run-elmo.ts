@@ -15,7 +15,7 @@ import { elmoLmLoss, elmoNames, elmoVariables, initElmoWeights, parseElmoOptions
 import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds } from '../tokenize/elmo-chars.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
-import { meanOfLastSteps, runTraining, type TrainingRunHooks } from '../train/run.js';
+import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { readCorpus } from './corpus.js';
 
 export interface ElmoPretrainSettings {
@@ -164,15 +164,7 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
   writeFileSync(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
-  const summary = {
-    model: 'ELMo biLM',
-    settings: { ...settings },
-    steps: trainer.state.step,
-    tokensSeen: trainer.state.tokensSeen,
-    trainingSeconds: Math.round(trainer.state.elapsed),
-    finalLoss: { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss), overLastSteps: Math.min(50, trainer.state.step) },
-    backend: tf.getBackend(),
-  };
+  const summary = trainingSummary('ELMo biLM', settings, trainer, { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss) });
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, summary };
 }

@@ -49,3 +49,16 @@ export function meanOfLastSteps(history: StepRecord[], pick: (r: StepRecord) => 
   const last = history.slice(-Math.min(count, history.length));
   return last.reduce((s, r) => s + pick(r), 0) / last.length;
 }
+
+/** What `training.json` records about a finished run (the model's own loss parts come in `finalLoss`). */
+export function trainingSummary<B>(model: string, settings: object, trainer: Trainer<B>, finalLoss: Record<string, number>) {
+  return {
+    model,
+    settings: { ...settings },
+    steps: trainer.state.step,
+    tokensSeen: trainer.state.tokensSeen,
+    trainingSeconds: Math.round(trainer.state.elapsed),
+    finalLoss: { ...finalLoss, overLastSteps: Math.min(50, trainer.state.step) },
+    backend: tf.getBackend(),
+  };
+}

@@ -73,12 +73,15 @@ export interface SavedTrainer {
 export class Trainer<B> {
   readonly optimizer: AdamW;
   readonly trainableNames: string[];
+  private readonly paramNameOf: Record<string, string>;
   private dataRng: Rng;
   state: TrainingState;
 
   constructor(readonly options: TrainerOptions<B>) {
     const trainable = options.trainable ?? (() => true);
     this.trainableNames = Object.keys(options.params).filter(trainable);
+    // variableGrads keys gradients by tf.Variable name; the optimizer wants parameter names.
+    this.paramNameOf = Object.fromEntries(this.trainableNames.map((name) => [options.params[name].name, name]));
     if (this.trainableNames.length === 0) throw new Error('Trainer: every parameter is frozen; nothing to train');
     this.optimizer = new AdamW(options.params, options.adamw);
     this.dataRng = new Rng(options.seed);
@@ -113,9 +116,7 @@ export class Trainer<B> {
         return out.loss;
       }, variables);
       this.options.disposeBatch?.(batch);
-      // variableGrads keys gradients by tf.Variable name; the optimizer wants parameter names.
-      const byName = Object.fromEntries(this.trainableNames.map((name) => [params[name].name, name]));
-      const named = Object.fromEntries(Object.entries(grads).map(([variable, g]) => [byName[variable], g]));
+      const named = Object.fromEntries(Object.entries(grads).map(([variable, g]) => [this.paramNameOf[variable], g]));
       lossSum += value.dataSync()[0];
       value.dispose();
       for (const [name, t] of Object.entries(parts)) {
@@ -133,7 +134,7 @@ export class Trainer<B> {
       accumulation === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([name, g]) => [name, tf.div(g, accumulation)]));
     if (accumulation !== 1) tf.dispose(Object.values(summed!));
     const { grads, norm } = clipByGlobalNorm(averaged, maxGradNorm);
-    tf.dispose(Object.values(averaged));
+    if (grads !== averaged) tf.dispose(Object.values(averaged));
     const learningRate = this.learningRateAt(this.state.step);
     this.optimizer.apply(grads, learningRate);
     tf.dispose(Object.values(grads));
