@@ -1,14 +1,17 @@
 // BERT encoder throughput (tokens/s) on the Node wasm backend, random weights:
 // BERT-base (12×768) at batch 8 × 128 and a mini shape (4×256) at batch 32 × 128.
 import * as tf from '@tensorflow/tfjs-core';
-import { BERT_DEFAULTS, backendName, bertForward, initBackend, initBertWeights } from '@wb/core';
+import { BERT_DEFAULTS, backendName, bertForward, initBertWeights } from '@wb/core';
+import { initNodeBackend } from '@wb/core/node';
+import { encoderPeers } from './peers/encoder-peers.mjs';
 
 const SHAPES = [
   { name: 'bert-base', layers: 12, hidden: 768, heads: 12, intermediate: 3072, batch: 8, seq: 128, runs: 2 },
   { name: 'mini', layers: 4, hidden: 256, heads: 4, intermediate: 1024, batch: 32, seq: 128, runs: 3 },
 ];
 
-await initBackend();
+// Every core (WB_THREADS overrides) and the workbench's wasm kernels, as the `wb` commands run.
+const { threads } = await initNodeBackend();
 for (const shape of SHAPES) {
   const config = {
     ...BERT_DEFAULTS,
@@ -38,9 +41,11 @@ for (const shape of SHAPES) {
       batch: shape.batch,
       seq: shape.seq,
       backend: backendName(),
+      threads,
       seconds_per_batch: +seconds.toFixed(3),
       tokens_per_s: +((shape.batch * shape.seq) / seconds).toFixed(1),
     }),
   );
+  await encoderPeers({ shape, config, weights, ours: (shape.batch * shape.seq) / seconds });
   tf.dispose([inputIds, attentionMask, ...Object.values(weights)]);
 }

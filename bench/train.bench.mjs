@@ -1,21 +1,18 @@
 // Training throughput on the Node wasm backend.
 // 1. One linear layer forward + backward: core's `dense` (explicit transposes in the gradient) against
 //    tfjs's own fused matMul gradient (transposeA/transposeB matmuls), same shapes, same run.
-// 2. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s.
+// 2. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
+//    today's path against the wasm kernels and threads (see below).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BERT_DEFAULTS,
-  BertPretrainingData,
-  Rng,
-  Trainer,
-  backendName,
-  bertPretrainingLoss,
-  dense,
-  initBackend,
-  initBertWeights,
-} from '@wb/core';
+import { backendName, dense } from '@wb/core';
+import { defaultThreadCount, initNodeBackend } from '@wb/core/node';
+import { trainPeers } from './peers/train-peers.mjs';
 
-await initBackend();
+const here = dirname(fileURLToPath(import.meta.url));
+await initNodeBackend({ threads: 1 });
 
 function time(run, repeats) {
   run(); // warm-up
@@ -49,37 +46,28 @@ function time(run, repeats) {
   tf.dispose([x, w, b]);
 }
 
-{
-  const config = { ...BERT_DEFAULTS, vocabSize: 8000, hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 2, intermediateSize: 512, maxPositionEmbeddings: 128 };
-  const rng = new Rng(1);
-  const documents = Array.from({ length: 50 }, () =>
-    Array.from({ length: 30 }, () => Array.from({ length: 8 + rng.int(20) }, () => 5 + rng.int(7995))),
-  );
-  const data = new BertPretrainingData(documents, { cls: 2, sep: 3, mask: 4, pad: 0, firstRegular: 5, vocabSize: 8000 }, { maxLength: 128 });
-  const weights = initBertWeights(config, undefined, 1);
-  const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t)]));
-  let tokens = 0;
-  const trainer = new Trainer({
-    params,
-    lossFn: (batch) => bertPretrainingLoss(params, config, batch),
-    nextBatch: (r) => {
-      const batch = data.batch(r, 32);
-      return { batch, tokens: batch.tokens };
-    },
-    totalSteps: 100,
-    learningRate: 1e-3,
-    warmupSteps: 10,
-    maxGradNorm: 1,
-    seed: 1,
-  });
-  const seconds = time(() => (tokens = trainer.step().tokens), 3);
+// 2. The bert-mini training step on a fixed full batch, each configuration in its own process:
+//    "today" is one thread on tfjs' stock kernels (the workbench before its wasm kernels and threads),
+//    then the wasm kernels on one thread and on every core. The losses must be identical.
+const cores = defaultThreadCount();
+const configurations = [[1, 'stock'], [1, 'kernels'], ...(cores > 1 ? [[cores, 'kernels']] : [])];
+const results = configurations.map(([threads, mode]) => {
+  const child = spawnSync(process.execPath, [join(here, 'lib', 'train-step.mjs'), String(threads), mode], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`train-step ${threads} ${mode} failed:\n${child.stderr}`);
+  const line = JSON.parse(child.stdout.trim().split('\n').at(-1));
+  console.log(JSON.stringify(line));
+  return line;
+});
+const [today, ...ours] = results;
+for (const result of ours) {
   console.log(
     JSON.stringify({
-      bench: 'train',
-      case: 'bert-mini pretraining step (4x128, batch 32 x 128, MLM+NSP, AdamW)',
-      backend: backendName(),
-      seconds_per_step: +seconds.toFixed(2),
-      tokens_per_s: +(tokens / seconds).toFixed(0),
+      bench: 'train-step',
+      shape: 'bert-mini',
+      ratio: `${result.mode} on ${result.threads} thread(s) vs today's single thread`,
+      speedup: +(today.seconds_per_step / result.seconds_per_step).toFixed(2),
+      same_losses: JSON.stringify(result.losses) === JSON.stringify(today.losses),
     }),
   );
 }
+trainPeers({ ours: ours.at(-1).tokens_per_s });

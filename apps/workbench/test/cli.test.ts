@@ -48,6 +48,25 @@ describeShared(['fixtures', 'tiny-bert'], 'wb on the tiny-bert fixture', () => {
     });
   });
 
+  it('--threads: one and two threads write the same bytes; a bad count is refused with its source', async () => {
+    const input = join(dir, 'threads.jsonl');
+    writeFileSync(input, reference.cases.map((c) => JSON.stringify({ text: c.text })).join('\n') + '\n');
+    const outputs: string[] = [];
+    for (const threads of ['1', '2']) {
+      const output = join(dir, `threads-${threads}.jsonl`);
+      const result = await wbRun(['embed', '--model', model, '--input', input, '--output', output, '--all-layers', '--threads', threads, '--verbose']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`backend wasm, ${threads} threads`);
+      outputs.push(readFileSync(output, 'utf8'));
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+    const bad = await wbRun(['embed', '--model', model, '--input', input, '--threads', '0']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('threads must be an integer from 1 to 64 (--threads or WB_THREADS), got "0"');
+    const badEnv = await wbRun(['embed', '--model', model, '--input', input], { env: { WB_THREADS: 'many' } });
+    expect(badEnv.stderr).toContain('got "many"');
+  });
+
   it('embed: stdout is clean JSON, attentions have [layers][heads][tokens][tokens]', async () => {
     const input = join(dir, 'one.jsonl');
     writeFileSync(input, '{"text": "The bank raised its rates."}\n');

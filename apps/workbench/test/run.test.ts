@@ -55,13 +55,13 @@ describeShared(['fixtures', 'tiny-bert'], 'wb run: the example notebooks', () =>
 });
 
 describe('wb run: parameters and failures', () => {
-  it('injects --param values after the "parameters" cell', async () => {
+  it('injects --param (-p) values after the "parameters" cell', async () => {
     const nb = emptyNotebook();
     nb.cells = [newCell('code', 'const word = "bank";\nconst n = 1;'), newCell('code', 'console.log(word.repeat(n))')];
     nb.cells[0].metadata = { tags: ['parameters'] };
     const file = join(out, 'params.ipynb');
     writeFileSync(file, serializeNotebook(nb));
-    const { code, stderr } = await wbRun([file, '--out', join(out, 'params.out.ipynb'), '--param', 'word=bat', '--param', 'n=2']);
+    const { code, stderr } = await wbRun([file, '--out', join(out, 'params.out.ipynb'), '--param', 'word=bat', '-p', 'n=2']);
     expect(code, stderr).toBe(0);
     const done = parseNotebook(readFileSync(join(out, 'params.out.ipynb'), 'utf8'));
     expect(done.cells[1].metadata.tags).toEqual(['injected-parameters']);

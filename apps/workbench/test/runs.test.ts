@@ -51,7 +51,26 @@ describe('run store', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => RunStore.open(file)).toThrow(`${file}: the run history was written by a newer workbench (schema 99, this one knows 1); upgrade wb`);
+    expect(() => RunStore.open(file)).toThrow(`${file}: the run history was written by a newer workbench (schema 99, this one knows 2); upgrade wb`);
+  });
+
+  it('upgrades a schema 1 history in place, and keeps the hub models (repo id and commit) a run read', () => {
+    const file = join(tmp(), 'runs.sqlite');
+    const v1 = new Database(file);
+    v1.exec(`CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, notebook TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+      status TEXT NOT NULL, params TEXT NOT NULL DEFAULT '{}', backend TEXT, versions TEXT NOT NULL DEFAULT '{}', seeds TEXT NOT NULL DEFAULT '[]',
+      inputs TEXT NOT NULL DEFAULT '{}', failed_cell INTEGER, error TEXT);
+      CREATE TABLE metrics (run_id INTEGER NOT NULL, name TEXT NOT NULL, step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, name, step)) WITHOUT ROWID;
+      INSERT INTO runs (notebook, started, status) VALUES ('old.ipynb', '2025-01-01T00:00:00Z', 'ok');`);
+    v1.pragma('user_version = 1');
+    v1.close();
+    const store = RunStore.open(file);
+    expect(store.list()[0]).toMatchObject({ notebook: 'old.ipynb', models: [] });
+    const id = store.begin({ notebook: 'hub.ipynb' });
+    const models = [{ repo: 'google-bert/bert-base-uncased', commit: '86b5e0934494bd15c9632b12f734a8a67f723594' }];
+    store.finish(id, { status: 'ok', models });
+    expect(store.get(id)!.models).toEqual(models);
+    store.close();
   });
 
   it('lives in .wb/ beside the notebooks: the nearest one upwards, else a new one in the notebook folder', () => {
@@ -104,6 +123,7 @@ const summary = (id: number, params: RunSummary['params'], loss: number): RunSum
   versions: { node: '20.20.2', '@wb/core': '0.1.0' },
   seeds: [42],
   inputs: {},
+  models: [],
   failedCell: null,
   error: null,
   metrics: { loss: { step: 9, value: loss } },
@@ -119,6 +139,19 @@ describe('comparing runs', () => {
     expect(fields.find((f) => f.key === 'lr')!.values).toEqual(['0.1', '0.01']);
     // A parameter that one run lacks is a difference too.
     expect(compareRuns([runs[0], runs[2]]).filter((f) => f.differs).map((f) => f.key)).toEqual(['epochs']);
+  });
+
+  it('compares the commits of the hub models the runs read', () => {
+    const [a, b] = ['a'.repeat(40), 'b'.repeat(40)];
+    const withModels = [
+      { ...runs[0], models: [{ repo: 'org/bert', commit: a }] },
+      { ...runs[0], id: 2, models: [{ repo: 'org/bert', commit: b }, { repo: 'org/gpt', commit: a }] },
+    ];
+    const differing = compareRuns(withModels).filter((f) => f.differs);
+    expect(differing.map((f) => [`${f.group}.${f.key}`, f.values])).toEqual([
+      ['model.org/bert', [a.slice(0, 12), b.slice(0, 12)]],
+      ['model.org/gpt', [undefined, a.slice(0, 12)]],
+    ]);
   });
 
   it('draws the comparison with the differing parameter highlighted', () => {

@@ -2,6 +2,7 @@
  * One interface for every contextual model, so that a notebook can ask for "the vector of
  * *bank* in this sentence" without caring whether ELMo, BERT or GPT produced it.
  */
+import type { FamilyName } from './models/language-model.js';
 
 /** A word of the input and where it sits in the original text (UTF-16 offsets; -1 when the input was pre-tokenised). */
 export interface EmbeddedWord {
@@ -27,7 +28,7 @@ export interface EmbedOptions {
 }
 
 export interface ContextualEmbedder {
-  readonly family: 'bert' | 'elmo' | 'gpt';
+  readonly family: FamilyName;
   /** Number of layers `embed` returns per word (input layer included). */
   readonly numLayers: number;
   /** Width of every returned vector. */

@@ -80,6 +80,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
     return null;
   } catch (error) {
     if (typeof error === 'object' && error !== null && 'offset' in error) return error as JsonSyntaxError;
+    // Nested deeper than the stack allows (the scanner recurses): no position, rather than a crash.
+    if (error instanceof RangeError) return null;
     throw error;
   }
 }

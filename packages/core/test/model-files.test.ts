@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
-import { bertFromFiles, modelFamilyOf, resolveModelFolder } from '../src/checkpoint/bert-folder.js';
+import { bertFromFiles, resolveModelFolder } from '../src/checkpoint/bert-folder.js';
 import { pickElmoWeightFile } from '../src/checkpoint/elmo-folder.js';
 import { joinLocation, type ModelFiles } from '../src/checkpoint/model-files.js';
-import { loadBert } from '../src/load.js';
+import { detectModelFamily, loadBert } from '../src/load.js';
 
 /** A folder of files in memory: relative path → bytes. */
 function memoryFiles(location: string, files: Map<string, Uint8Array>, prefix = ''): ModelFiles {
@@ -51,7 +51,7 @@ describeShared(['fixtures', 'tiny-bert'], 'model folders through ModelFiles', ()
     expect(Array.from(b.words[5].layers.at(-1)!)).toEqual(Array.from(a.words[5].layers.at(-1)!));
     const hub = new Map([['refs/main', new TextEncoder().encode('abc\n')], ...[...fixture].map(([k, v]) => [`snapshots/abc/${k}`, v] as const)]);
     expect(resolveModelFolder(memoryFiles('mem://hub', hub)).location).toBe('mem://hub/snapshots/abc');
-    expect(modelFamilyOf(memoryFiles('mem://hub', hub))).toBe('bert');
+    expect(detectModelFamily(memoryFiles('mem://hub', hub))).toBe('bert');
   });
 
   it('names the folder in what is missing', () => {

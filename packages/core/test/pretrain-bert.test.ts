@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { loadBert } from '../src/load.js';
+import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
 import { BertPretrainingData } from '../src/pretrain/bert-data.js';
+import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
 import { Rng } from '../src/train/rng.js';
 
@@ -40,6 +42,23 @@ describe('BertPretrainingData', () => {
       expect(x.tokenTypeIds.slice(firstSep + 1).every((t) => t === 1)).toBe(true);
       expect(x.maskedPositions.every((p) => p !== 0 && p !== firstSep && p !== x.ids.length - 1)).toBe(true);
     }
+  });
+
+  it('with maskReplacement "mask" and 40% masking, every chosen token is [MASK] and 40% are chosen', () => {
+    const always = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, maskedLmProb: 0.4, maskReplacement: 'mask' });
+    expect(always.maxPredictions).toBe(26);
+    const rng = new Rng(5);
+    let tokens = 0;
+    let chosen = 0;
+    for (let i = 0; i < 500; i++) {
+      const x = always.instance(rng);
+      tokens += x.ids.length;
+      chosen += x.maskedPositions.length;
+      expect(x.maskedPositions.length).toBe(Math.min(26, Math.max(1, Math.round(x.ids.length * 0.4))));
+      for (const p of x.maskedPositions) expect(x.ids[p]).toBe(SPECIAL.mask);
+    }
+    expect(chosen / tokens).toBeGreaterThan(0.38);
+    expect(chosen / tokens).toBeLessThan(0.42);
   });
 
   it('masks 15% of tokens: 80% [MASK], 10% random, 10% unchanged; NSP is 50/50', () => {
@@ -122,6 +141,9 @@ describe('pretrainBert', () => {
     weightDecay: 0.01,
     maxGradNorm: 1,
     seed: 11,
+    maskProb: 0.15,
+    maskReplacement: 'bert',
+    nspWeight: 1,
   };
 
   it('lowers the loss, writes a loadable checkpoint, and resumes bit for bit after a stop', async () => {
@@ -152,5 +174,24 @@ describe('pretrainBert', () => {
     const dir = join(root, 'changed');
     await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
     await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
+  });
+});
+
+describe('bertPretrainingLoss', () => {
+  it('is MLM + nspWeight · NSP, and MLM alone with weight 0', () => {
+    const config = { ...BERT_DEFAULTS, vocabSize: 1000, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 64 };
+    const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 4);
+    const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 }).batch(new Rng(9), 4);
+    const value = (w: number) => {
+      const { loss, parts } = bertPretrainingLoss(weights, config, batch, w);
+      return { loss: loss.dataSync()[0], mlm: parts.mlm.dataSync()[0], nsp: parts.nsp.dataSync()[0] };
+    };
+    const full = value(1);
+    expect(full.nsp).toBeGreaterThan(0.3);
+    expect(full.loss).toBeCloseTo(full.mlm + full.nsp, 5);
+    expect(value(0.25).loss).toBeCloseTo(full.mlm + 0.25 * full.nsp, 5);
+    const mlmOnly = value(0);
+    expect(mlmOnly.loss).toBe(mlmOnly.mlm);
+    expect(mlmOnly.nsp).toBe(full.nsp);
   });
 });

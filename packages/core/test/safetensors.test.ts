@@ -75,4 +75,59 @@ describe('safetensors', () => {
       /tensor "x": shape \[3\] × F32 needs 12 bytes but data_offsets span 8/,
     );
   });
+
+  describe('validates the header as the reference implementation does', () => {
+    const f32 = (offsets: [number, number], shape = [1]) => ({ dtype: 'F32', shape, data_offsets: offsets });
+    const file = (header: Record<string, unknown>, dataBytes: number) => withHeader(JSON.stringify(header), dataBytes);
+
+    it('accepts tensors that tile the data exactly, in any header order, zero-sized ones included', () => {
+      const tensors = readSafetensors(file({ b: f32([4, 8]), a: f32([0, 4]), empty: f32([8, 8], [0]) }, 8), 'ok.safetensors').tensors;
+      expect([...tensors.keys()]).toEqual(['b', 'a', 'empty']);
+      expect(tensors.get('empty')!.data.length).toBe(0);
+    });
+
+    it('rejects two names for the same bytes, and overlapping tensors', () => {
+      expect(() => readSafetensors(file({ a: f32([0, 4]), alias: f32([0, 4]) }, 4), 'm.safetensors')).toThrow(
+        /m\.safetensors: tensor "(a|alias)" data_offsets \[0, 4\] overlap tensor "(a|alias)" \[0, 4\]/,
+      );
+      expect(() => readSafetensors(file({ a: f32([0, 8], [2]), b: f32([4, 8]) }, 8), 'm.safetensors')).toThrow(
+        /tensor "b" data_offsets \[4, 8\] overlap tensor "a" \[0, 8\]/,
+      );
+    });
+
+    it('rejects gaps between tensors and trailing bytes after the last', () => {
+      expect(() => readSafetensors(file({ a: f32([0, 4]), b: f32([8, 12]) }, 12), 'm.safetensors')).toThrow(
+        /tensor "b" data_offsets \[8, 12\] leave a gap: the bytes \[4, 8\) belong to no tensor/,
+      );
+      expect(() => readSafetensors(file({ a: f32([4, 8]) }, 8), 'm.safetensors')).toThrow(/leave a gap: the bytes \[0, 4\)/);
+      expect(() => readSafetensors(file({ a: f32([0, 4]) }, 6), 'm.safetensors')).toThrow(
+        /m\.safetensors: the tensors cover 4 of the 6 data bytes: 2 trailing bytes belong to no tensor/,
+      );
+    });
+
+    it('rejects a header that is not UTF-8 or does not start with "{"', () => {
+      const bytes = file({ a: f32([0, 4]) }, 4);
+      bytes[10] = 0xff;
+      expect(() => readSafetensors(bytes, 'm.safetensors')).toThrow(/m\.safetensors: header is not valid UTF-8/);
+      expect(() => readSafetensors(withHeader(' {}'), 'm.safetensors')).toThrow(/does not start with "\{"/);
+    });
+
+    it('requires __metadata__ to map names to strings', () => {
+      expect(readSafetensors(file({ __metadata__: { format: 'pt' } }, 0)).metadata).toEqual({ format: 'pt' });
+      expect(() => readSafetensors(file({ __metadata__: { epoch: 3 } }, 0), 'm.safetensors')).toThrow(/"__metadata__" must map names to strings/);
+      expect(() => readSafetensors(file({ __metadata__: 'pt' }, 0), 'm.safetensors')).toThrow(/"__metadata__" must map names to strings/);
+      expect(() => readSafetensors(file({ __metadata__: ['pt'] }, 0), 'm.safetensors')).toThrow(/"__metadata__" must map names to strings/);
+    });
+
+    it('requires dtype to be one of the known strings (["F32"] is not "F32")', () => {
+      expect(() => readSafetensors(file({ a: { ...f32([0, 4]), dtype: ['F32'] } }, 4), 'm.safetensors')).toThrow(/tensor "a" has unsupported dtype \["F32"\]/);
+      expect(() => readSafetensors(file({ a: { ...f32([0, 4]), dtype: 'toString' } }, 4), 'm.safetensors')).toThrow(/unsupported dtype "toString"/);
+      expect(() => readSafetensors(file({ a: null }, 0), 'm.safetensors')).toThrow(/tensor "a" must be an object/);
+    });
+
+    it('rejects offsets and shapes beyond exact integers', () => {
+      expect(() => readSafetensors(file({ a: f32([0, 2 ** 60]) }, 4), 'm.safetensors')).toThrow(/invalid data_offsets/);
+      expect(() => readSafetensors(file({ a: f32([0, 4], [2 ** 40, 2 ** 40]) }, 4), 'm.safetensors')).toThrow(/needs .* bytes but data_offsets span 4/);
+    });
+  });
 });

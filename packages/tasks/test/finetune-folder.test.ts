@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '@wb/core';
 import { readModelTensors } from '@wb/core/node';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
-import { evaluateFolder, finetune, loadFinetunedBert } from '../src/node.js';
+import { evaluateFolder, finetune, loadFinetunedBert, scoreFolder, trainTestSplit } from '../src/node.js';
 
 const model = sharedPath('fixtures', 'tiny-bert');
 let dir: string;
@@ -145,6 +145,57 @@ describeShared(['fixtures', 'tiny-bert'], 'finetune on tiny-bert', () => {
     const again = await evaluateFolder('qa', out, squad);
     expect(again).toMatchObject({ n: 3, unanswered: 0 });
     expect(again.f1).toBeCloseTo(summary.best.f1, 10);
+  });
+
+  it('csv: string labels, a frozen encoder on a seeded 80/20 split, the majority baseline; scored again on the same held-out rows', async () => {
+    // 20 tweets-like rows: 12 Negative, 4 Neutral, 4 Positive; quoted text with commas, quotes and a line break.
+    const texts = [
+      'awful debate, "really" awful', 'so bad', 'terrible answers', 'worst night\never', 'boring and rude', 'a mess', 'no plan at all',
+      'he lied again', 'sad to watch', 'what a disaster', 'shameful', 'angry about it', 'they talked about taxes', 'the debate is on fox',
+      'ten candidates tonight', 'live from cleveland', 'great answer!', 'loved it', 'strong night for him', 'best debate, really',
+    ];
+    const labels = [...Array(12).fill('Negative'), ...Array(4).fill('Neutral'), ...Array(4).fill('Positive')];
+    const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    const csv = write('tweets.csv', ['id,text,sentiment,candidate', ...texts.map((t, i) => `${i + 1},${quote(t)},${labels[i]},someone`)].join('\r\n') + '\r\n');
+    const out = join(dir, 'csv');
+    const options = { modelDir: model, train: csv, split: 0.8, seed: 5, out, epochs: 2, batchSize: 4, lr: 1e-2, freeze: 'all' as const, textColumn: 'text', labelColumn: 'sentiment' };
+    const summary = await finetune('csv', options);
+
+    // The split: ceil(20 × 0.2) = 4 held-out rows, chosen as trainTestSplit chooses them.
+    const { test } = trainTestSplit(20, 1 - 0.8, 5);
+    expect(summary).toMatchObject({ task: 'csv', labels: ['Negative', 'Neutral', 'Positive'], train_examples: 16, dev_examples: 4, dev: null });
+    expect(summary.settings).toMatchObject({ freeze: 2, split: 0.8, split_rows: 20, seed: 5 });
+    // Frozen: only the pooler (32×32 + 32) and the classifier (32×3 + 3) train.
+    expect(summary.trainable_parameters).toBe(32 * 32 + 32 + 32 * 3 + 3);
+    // The training part has at least 12 − 4 = 8 Negative rows, more than Neutral and Positive together could reach.
+    const negativeInDev = test.filter((row) => labels[row] === 'Negative').length;
+    expect(summary.majority_baseline).toMatchObject({ label: 'Negative', accuracy: negativeInDev / 4 });
+    const config = json(join(out, 'config.json'));
+    expect(config).toMatchObject({ id2label: { 0: 'Negative', 1: 'Neutral', 2: 'Positive' }, label2id: { Negative: 0, Neutral: 1, Positive: 2 }, finetuning_task: 'csv' });
+    expect(config.wb_finetune).toMatchObject({ split: 0.8, split_rows: 20, seed: 5, majority_label: 'Negative' });
+
+    // The saved folder (through the full encoder, no stored states) scores the same 4 rows as the best epoch.
+    const columns = { textColumn: 'text', labelColumn: 'sentiment' };
+    const again = await scoreFolder('csv', out, csv, columns);
+    expect(again.rows).toEqual({ scored: 4, of: 20, split: 0.8, seed: 5 });
+    expect(again.metrics.accuracy).toBeCloseTo(summary.best.accuracy, 10);
+    expect(again.majorityBaseline).toEqual({ ...summary.majority_baseline, from: 'fine-tuning' });
+    expect((await scoreFolder('csv', out, csv, { ...columns, all: true })).rows).toEqual({ scored: 20, of: 20 });
+    // The recorded split is not applied to a file of another size.
+    const other = write('other.csv', ['text,sentiment', 'fine,Neutral', 'bad,Negative'].join('\n') + '\n');
+    await expect(scoreFolder('csv', out, other, columns)).rejects.toThrow(
+      `${other}: 2 rows, but the model was fine-tuned on a split of a 20-row file (0.8, seed 5); pass --all to score every row, or --split to split this file`,
+    );
+  });
+
+  it('a dev file or a split, and --limit trains on the first rows only', async () => {
+    const train = write('limit.tsv', firstLines(sharedPath('data', 'sst2', 'train-phrases.tsv'), 40));
+    const out = join(dir, 'limit');
+    await expect(finetune('sst2', { modelDir: model, train, out })).rejects.toThrow('finetune: give a dev file (--dev) or a split fraction of the training file (--split 0.8)');
+    const conll = write('split.conll', 'EU B-ORG\nrejects O\n\nGerman B-MISC\ncall O\n');
+    await expect(finetune('conll', { modelDir: model, train: conll, split: 0.5, out })).rejects.toThrow(`${conll}: --split divides classification data only; give a --dev file`);
+    const summary = await finetune('sst2', { modelDir: model, train, dev: train, out, limit: 12, epochs: 1, batchSize: 4, maxLength: 32 });
+    expect(summary).toMatchObject({ train_examples: 12, dev_examples: 40 });
   });
 
   it('a folder without the task head is a clear error', () => {

@@ -3,7 +3,7 @@
  * dev metrics come after every epoch, and frozen weights stay bit-for-bit unchanged while the
  * unfrozen ones move.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BertWeights } from '@wb/core';
 import {
@@ -115,6 +115,38 @@ describe('runFinetuning', () => {
     // LayerNorm biases start at 0 and weights at 1; every tensor of layer 1 and the pooler moves.
     for (const name of free) expect(bytes(result.params[name]).equals(before[name]), name).toBe(false);
     expect(result.frozenParameters).toBe(frozen.reduce((sum, name) => sum + result.params[name].size, 0));
+  });
+
+  it('a frozen encoder: the head trains on [CLS] states computed once, with the losses and metrics of the full forward pass', async () => {
+    const data = { train: sentiment, dev: sentiment.slice(2, 10), labelNames: ['0', '1'] };
+    const full = prepareClassificationTask('sst2', model, data, { maxLength: 32, seed: 0 });
+    const cached = prepareClassificationTask('sst2', model, data, { maxLength: 32, seed: 0, frozenEncoder: true });
+    const base = tinyWeights(config);
+    const start = { ...base, ...full.head };
+    await cached.prepare!(start);
+    expect(fullLoss(cached, start)).toBeCloseTo(fullLoss(full, start), 5);
+    // The stored states are what the cached task reads: other word embeddings change the full loss, not its.
+    const zeroed = { ...start, 'embeddings.word_embeddings.weight': tf.zerosLike(start['embeddings.word_embeddings.weight']) };
+    expect(fullLoss(cached, zeroed)).toBe(fullLoss(cached, start));
+    expect(fullLoss(full, zeroed)).not.toBeCloseTo(fullLoss(full, start), 3);
+    // The same run both ways: every epoch's loss and dev metrics agree.
+    const frozenAll = { ...settings, epochs: 3, freeze: config.numHiddenLayers };
+    const runs = [];
+    for (const task of [full, cached]) {
+      const epochs: EpochResult[] = [];
+      const result = await runFinetuning({ config, weights: base }, task, frozenAll, { onEpoch: (e) => epochs.push(e) });
+      runs.push({ epochs, result });
+    }
+    runs[1].epochs.forEach((e, i) => {
+      expect(e.trainLoss).toBeCloseTo(runs[0].epochs[i].trainLoss, 5);
+      expect(e.metrics).toEqual(runs[0].epochs[i].metrics);
+    });
+    // Only the pooler and the classifier moved.
+    expect(runs[1].result.trainableParameters).toBe(config.hiddenSize * config.hiddenSize + config.hiddenSize + config.hiddenSize * 2 + 2);
+    // Freed, the cached task still evaluates (through the encoder again), to the same numbers.
+    const before = await cached.evaluate(runs[1].result.params);
+    cached.dispose!();
+    expect(await cached.evaluate(runs[1].result.params)).toEqual(before);
   });
 
   it('refuses to freeze more layers than the model has', async () => {

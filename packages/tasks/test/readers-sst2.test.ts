@@ -73,4 +73,14 @@ describeShared(['data', 'sst2'], 'the shared SST-2 files', () => {
     // Counts from `cut -f2 dev.tsv | sort | uniq -c`: 428 negative, 444 positive.
     expect(dev.examples.filter((e) => e.label === 1)).toHaveLength(444);
   });
+
+  it('train-phrases.tsv: GLUE\'s 67,349 phrase rows, no header, read whole', () => {
+    const phrases = readSst2(sharedPath('data', 'sst2', 'train-phrases.tsv'));
+    expect(phrases.header).toBeNull();
+    expect(phrases.examples).toHaveLength(67349);
+    expect(phrases.examples[0]).toEqual({ text: 'hide new secretions from the parental units', label: 0, line: 1 });
+    expect(phrases.examples.at(-1)!.line).toBe(67349);
+    // Counts from `cut -f2 train-phrases.tsv | sort | uniq -c`.
+    expect(phrases.examples.filter((e) => e.label === 1)).toHaveLength(37569);
+  });
 });

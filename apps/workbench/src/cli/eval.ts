@@ -6,10 +6,14 @@
  * Accuracies are fractions in [0, 1].
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { detectModelFamily, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
+import { checkEngineRuns, detectModelFamily, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
+import { engineOption, engineSettings } from './engine.js';
 import { evaluateSenseval, evaluateWic, probeWithLogisticRegression, type LayerChoice, type SentencePooling } from '@wb/tasks';
-import { evaluateFolder, readSensevalFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
+import { readSensevalFolder, scoreFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
+import { clozeCommand } from './cloze.js';
+import { nonNegativeInt, openFraction, positiveInt } from './options.js';
 import { ProgressBar } from './progress.js';
+import { senseGapCommand } from './sense-gap.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
@@ -17,10 +21,28 @@ export function evalCommand(): Command {
     .addCommand(wicCommand())
     .addCommand(sensevalCommand())
     .addCommand(finetunedCommand('sst2', 'sentence classification with a fine-tuned BertForSequenceClassification: accuracy and macro-F1', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)'))
+    .addCommand(
+      finetunedCommand(
+        'csv',
+        'sentence classification with a fine-tuned BertForSequenceClassification on a CSV file: accuracy and macro-F1',
+        'RFC 4180 CSV with a header (columns by --text-column/--label-column, default text, label)',
+      ),
+    )
+    .addCommand(
+      finetunedCommand(
+        'csv',
+        'seed 004: a model from `wb finetune tweets` on the GOP-debate tweets (csv with --text-column text --label-column sentiment)',
+        'the GOP-debate Sentiment.csv',
+        'tweets',
+        { textColumn: 'text', labelColumn: 'sentiment' },
+      ),
+    )
     .addCommand(finetunedCommand('pair', 'sentence-pair classification with a fine-tuned BertForSequenceClassification: accuracy and macro-F1', 'TSV sentence1<TAB>sentence2<TAB>label (header optional)'))
     .addCommand(finetunedCommand('conll', 'NER/chunking with a fine-tuned BertForTokenClassification: entity F1 (seqeval), precision, recall', 'CoNLL token-per-line file'))
     .addCommand(finetunedCommand('qa', 'extractive QA with a fine-tuned BertForQuestionAnswering: SQuAD exact match and F1', 'SQuAD v1.1 JSON'))
-    .addCommand(probeCommand());
+    .addCommand(probeCommand())
+    .addCommand(senseGapCommand())
+    .addCommand(clozeCommand());
 }
 
 function wicCommand(): Command {
@@ -35,11 +57,12 @@ function wicCommand(): Command {
     .option('--layer <n|mix>', 'use this layer (0 = input layer) or "mix" (average of all layers) instead of the best on train', layerChoice)
     .addOption(poolingOption())
     .option('--batch-size <n>', 'sentences per model call', positiveInt, 32)
-    .action(async (opts: { model: string; data: string; split: string; layer?: LayerChoice; pooling: 'mean' | 'first'; batchSize: number }) => {
+    .addOption(engineOption())
+    .action(async (opts: { model: string; data: string; split: string; layer?: LayerChoice; pooling: 'mean' | 'first'; batchSize: number }, command: Command) => {
       // Read both splits first: a missing or malformed file should fail before the model loads.
       const train = readWicSplit(opts.data, 'train');
       const test = readWicSplit(opts.data, opts.split);
-      const model = await loadEmbedder(opts.model);
+      const model = await loadEmbedder(opts.model, engineSettings(command));
       const progress = new ProgressBar(2 * (train.length + test.length), 'wic', 'sentences');
       const result = await evaluateWic(model, train, test, {
         layer: opts.layer,
@@ -75,9 +98,10 @@ function sensevalCommand(): Command {
     .option('--layer <n>', 'evaluate only this layer (0 = input layer)', nonNegativeInt)
     .addOption(poolingOption())
     .option('--batch-size <n>', 'sentences per model call', positiveInt, 32)
-    .action(async (opts: { model: string; data: string; k: number; folds: number; seed: number; layer?: number; pooling: 'mean' | 'first'; batchSize: number }) => {
+    .addOption(engineOption())
+    .action(async (opts: { model: string; data: string; k: number; folds: number; seed: number; layer?: number; pooling: 'mean' | 'first'; batchSize: number }, command: Command) => {
       const data = readSensevalFolder(opts.data);
-      const model = await loadEmbedder(opts.model);
+      const model = await loadEmbedder(opts.model, engineSettings(command));
       const total = Object.values(data).reduce((sum, instances) => sum + instances.length, 0);
       const progress = new ProgressBar(total, 'senseval', 'sentences');
       const result = await evaluateSenseval(model, data, {
@@ -93,18 +117,31 @@ function sensevalCommand(): Command {
     });
 }
 
-/** `wb eval sst2|pair|conll|qa`: a fine-tuned folder (from `wb finetune` or Transformers) scored on a data file. */
-function finetunedCommand(task: FinetuneTaskName, description: string, data: string): Command {
-  const command = new Command(task)
+/**
+ * `wb eval sst2|pair|csv|tweets|conll|qa`: a fine-tuned folder (from `wb finetune` or Transformers)
+ * scored on a data file; classification beside the majority-class baseline on the same rows.
+ * `name` and `defaults` make a preset of a task (tweets: csv with seed 004's columns).
+ */
+function finetunedCommand(
+  task: FinetuneTaskName,
+  description: string,
+  data: string,
+  name: string = task,
+  defaults: { textColumn?: string; labelColumn?: string } = {},
+): Command {
+  const command = new Command(name)
     .description(description)
-    .requiredOption('--model <dir>', `fine-tuned model folder (wb finetune ${task}, or a Transformers checkpoint of that architecture)`)
+    .requiredOption('--model <dir>', `fine-tuned model folder (wb finetune ${name}, or a Transformers checkpoint of that architecture)`)
     .requiredOption('--data <file>', data)
     .option('--batch-size <n>', 'inputs per forward pass', positiveInt, 64)
     .option('--max-length <n>', 'tokens per input (default: what wb finetune recorded, else the model\'s positions)', positiveInt);
-  if (task === 'sst2' || task === 'pair') {
+  if (task === 'sst2' || task === 'pair' || task === 'csv') {
     command
-      .option('--text-column <name|index>', task === 'pair' ? 'the two text columns, comma-separated' : 'text column (header name or 0-based index)')
-      .option('--label-column <name|index>', 'label column (header name or 0-based index)');
+      .option('--text-column <name|index>', task === 'pair' ? 'the two text columns, comma-separated' : 'text column (header name or 0-based index)', defaults.textColumn)
+      .option('--label-column <name|index>', 'label column (header name or 0-based index)', defaults.labelColumn)
+      .option('--split <fraction>', 'score the held-out 1 − fraction of this file\'s seeded split (default: the split the model was fine-tuned with, if any)', openFraction)
+      .option('--seed <n>', 'seed of that split (default: the one the model was fine-tuned with)', nonNegativeInt)
+      .option('--all', 'score every row, even for a model fine-tuned on a split');
   }
   if (task === 'qa') {
     command
@@ -112,14 +149,27 @@ function finetunedCommand(task: FinetuneTaskName, description: string, data: str
       .option('--max-answer-length <n>', 'longest answer in tokens (default: as fine-tuned, else 30)', positiveInt);
   }
   return command.action(
-    async (opts: { model: string; data: string; batchSize: number; maxLength?: number; textColumn?: string; labelColumn?: string; docStride?: number; maxAnswerLength?: number }) => {
+    async (opts: {
+      model: string;
+      data: string;
+      batchSize: number;
+      maxLength?: number;
+      textColumn?: string;
+      labelColumn?: string;
+      split?: number;
+      seed?: number;
+      all?: boolean;
+      docStride?: number;
+      maxAnswerLength?: number;
+    }) => {
       let progress: ProgressBar | undefined;
-      const metrics = await evaluateFolder(task, opts.model, opts.data, {
+      const { metrics, majorityBaseline, rows } = await scoreFolder(task, opts.model, opts.data, {
         ...opts,
-        onTotal: (inputs) => (progress = new ProgressBar(inputs, task, 'inputs')),
+        onTotal: (inputs) => (progress = new ProgressBar(inputs, name, 'inputs')),
         onBatch: (inputs) => progress?.tick(inputs),
       });
-      process.stdout.write(JSON.stringify({ task, ...metrics }) + '\n');
+      const split = rows.split === undefined ? {} : { split: rows.split, seed: rows.seed, file_rows: rows.of };
+      process.stdout.write(JSON.stringify({ task: name, ...metrics, ...(majorityBaseline ? { majority_baseline: majorityBaseline } : {}), ...split }) + '\n');
     },
   );
 }
@@ -144,6 +194,7 @@ function probeCommand(): Command {
     .option('--batch-size <n>', 'sentences per forward pass', positiveInt, 32)
     .option('--text-column <name|index>', 'text column (header name or 0-based index)')
     .option('--label-column <name|index>', 'label column (header name or 0-based index)')
+    .addOption(engineOption())
     .action(
       async (opts: {
         model: string;
@@ -159,13 +210,16 @@ function probeCommand(): Command {
         textColumn?: string;
         labelColumn?: string;
         averageLayers?: boolean;
-      }) => {
+      }, command: Command) => {
         const data = readTaskData('sst2', opts.data, opts);
         if (data.kind !== 'classification') throw new Error('probe: expected classification data');
         const examples = data.examples.slice(0, opts.limit ?? data.examples.length);
-        const isElmo = detectModelFamily(opts.model) === 'elmo';
+        const family = detectModelFamily(opts.model);
+        const isElmo = family === 'elmo';
         if (opts.averageLayers && !isElmo) throw new Error('probe: --average-layers is for ELMo folders; this is a BERT');
-        const model = isElmo ? await loadElmo(opts.model) : await loadBert(opts.model);
+        const engine = engineSettings(command);
+        checkEngineRuns(family, engine, opts.model);
+        const model = isElmo ? await loadElmo(opts.model) : await loadBert(opts.model, engine);
         const progress = new ProgressBar(examples.length, 'probe', 'sentences');
         const result = await probeWithLogisticRegression(model, examples, {
           testFraction: opts.testFraction,
@@ -204,18 +258,6 @@ function probeCommand(): Command {
 
 function poolingOption(): Option {
   return new Option('--pooling <how>', "how a word's sub-word pieces become one vector").choices(['mean', 'first']).default('mean');
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
 }
 
 function layerChoice(value: string): LayerChoice {

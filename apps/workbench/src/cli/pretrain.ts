@@ -1,18 +1,33 @@
-/** `wb pretrain bert|elmo`: pretraining from scratch on a corpus folder, resumable (`--resume`). */
+/** `wb pretrain bert|elmo|gpt`: pretraining from scratch on a corpus folder, resumable (`--resume`). */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, type StepRecord } from '@wb/core/node';
+import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt, type StepRecord } from '@wb/core/node';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './options.js';
 import { ProgressBar } from './progress.js';
 
-const int = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
-};
-const float = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative number, got "${value}"`);
-  return n;
-};
+function maskReplacement(value: string): 'bert' | 'mask' {
+  if (value !== 'bert' && value !== 'mask') throw new InvalidArgumentError(`expected bert or mask, got "${value}"`);
+  return value;
+}
+
+/**
+ * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what
+ * is there: a pretraining run's folder holds hours of work, and a typo in a second command's
+ * `--out` would otherwise overwrite it without a word.
+ */
+export function checkOutFolder(out: string, options: { resume?: boolean; force?: boolean }): void {
+  // Starting over: the old run's training state must not be resumed by a later --resume.
+  if (options.force && !options.resume) rmSync(join(out, 'train-state'), { recursive: true, force: true });
+  if (options.resume || options.force || !existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a folder`);
+  const entries = readdirSync(out);
+  if (entries.length === 0) return;
+  throw new Error(
+    `--out ${out} already exists and holds ${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', ...' : ''}; ` +
+      'pass --resume to continue its run, --force to start over and overwrite it, or choose another --out',
+  );
+}
 
 function progress(label: string) {
   let bar: ProgressBar | undefined;
@@ -44,23 +59,28 @@ export function pretrainCommand(): Command {
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
     .requiredOption('--vocab <file>', 'vocab.txt (e.g. from `wb vocab`)')
     .requiredOption('--out <dir>', 'output folder (model, loss.csv, training.json, train-state/)')
-    .option('--layers <n>', 'transformer layers', int, d.layers)
-    .option('--hidden <n>', 'hidden size', int, d.hidden)
-    .option('--heads <n>', 'attention heads', int, d.heads)
-    .option('--intermediate <n>', 'feed-forward size', int, d.intermediate)
-    .option('--max-length <n>', 'tokens per example (and position embeddings)', int, d.maxLength)
-    .option('--batch-size <n>', 'examples per batch', int, d.batchSize)
-    .option('--accumulation <n>', 'batches per update (gradient accumulation)', int, d.accumulation)
-    .option('--steps <n>', 'updates', int, d.steps)
-    .option('--lr <x>', 'peak learning rate', float, d.lr)
-    .option('--warmup <n>', 'linear warmup steps', int, d.warmup)
-    .option('--weight-decay <x>', 'AdamW weight decay', float, d.weightDecay)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', float, d.maxGradNorm)
-    .option('--seed <n>', 'seed for weights and data', int, d.seed)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', int, 50)
+    .option('--layers <n>', 'transformer layers', positiveInt, d.layers)
+    .option('--hidden <n>', 'hidden size', positiveInt, d.hidden)
+    .option('--heads <n>', 'attention heads', positiveInt, d.heads)
+    .option('--intermediate <n>', 'feed-forward size', positiveInt, d.intermediate)
+    .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, d.maxLength)
+    .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
+    .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
+    .option('--steps <n>', 'updates', positiveInt, d.steps)
+    .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
+    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
+    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
+    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
+    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, d.seed)
+    .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
+    .option('--mask-replacement <how>', 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]', maskReplacement, d.maskReplacement)
+    .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
+    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
+    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
     .action(async (opts) => {
-      const { out, resume, checkpointEvery, ...settings } = opts;
+      const { out, resume, force, checkpointEvery, ...settings } = opts;
+      checkOutFolder(out, { resume, force });
       const result = await pretrainBert(out, settings, { resume, checkpointEvery, ...progress('bert') });
       if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     });
@@ -71,26 +91,58 @@ export function pretrainCommand(): Command {
     .description('An ELMo biLM (char CNN + highway + 2-layer LSTM with projection, both directions); writes AllenNLP options.json + weights.hdf5')
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
     .requiredOption('--out <dir>', 'output folder (model, vocab of the softmax, loss.csv, training.json, train-state/)')
-    .option('--vocab-size <n>', 'words in the softmax vocabulary (most frequent; others are <UNK>)', int, e.vocabSize)
-    .option('--layers <n>', 'LSTM layers', int, e.layers)
-    .option('--lstm-dim <n>', 'LSTM cell size', int, e.lstmDim)
-    .option('--projection-dim <n>', 'LSTM projection (output) size', int, e.projectionDim)
+    .option('--vocab-size <n>', 'words in the softmax vocabulary (most frequent; others are <UNK>)', positiveInt, e.vocabSize)
+    .option('--layers <n>', 'LSTM layers', positiveInt, e.layers)
+    .option('--lstm-dim <n>', 'LSTM cell size', positiveInt, e.lstmDim)
+    .option('--projection-dim <n>', 'LSTM projection (output) size', positiveInt, e.projectionDim)
     .option('--filters <spec>', 'char CNN filters as width:count,... ', e.filters)
-    .option('--highway <n>', 'highway layers', int, e.highway)
-    .option('--char-dim <n>', 'character embedding size', int, e.charDim)
-    .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', int, e.maxWords)
-    .option('--batch-size <n>', 'sentences per batch', int, e.batchSize)
-    .option('--steps <n>', 'updates', int, e.steps)
-    .option('--lr <x>', 'peak learning rate', float, e.lr)
-    .option('--warmup <n>', 'linear warmup steps', int, e.warmup)
-    .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', int, e.negatives)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', float, e.maxGradNorm)
-    .option('--seed <n>', 'seed for weights and data', int, e.seed)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', int, 50)
+    .option('--highway <n>', 'highway layers', nonNegativeInt, e.highway)
+    .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
+    .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
+    .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
+    .option('--steps <n>', 'updates', positiveInt, e.steps)
+    .option('--lr <x>', 'peak learning rate', positiveNumber, e.lr)
+    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, e.warmup)
+    .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
+    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, e.maxGradNorm)
+    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
+    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
+    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
     .action(async (opts) => {
-      const { out, resume, checkpointEvery, ...settings } = opts;
+      const { out, resume, force, checkpointEvery, ...settings } = opts;
+      checkOutFolder(out, { resume, force });
       const result = await pretrainElmo(out, settings, { resume, checkpointEvery, ...progress('elmo') });
+      if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
+    });
+  const g = GPT_PRETRAIN_DEFAULTS;
+  command
+    .command('gpt')
+    .description('A GPT-2 (decoder, causal LM) on a byte-level BPE; writes a Hugging Face GPT2LMHeadModel folder and its held-out perplexity')
+    .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
+    .requiredOption('--tokenizer <dir>', 'folder with vocab.json + merges.txt (e.g. from `wb vocab --type bpe`)')
+    .requiredOption('--out <dir>', 'output folder (model, tokenizer, loss.csv, training.json, train-state/)')
+    .option('--layers <n>', 'transformer blocks', positiveInt, g.layers)
+    .option('--hidden <n>', 'hidden size', positiveInt, g.hidden)
+    .option('--heads <n>', 'attention heads', positiveInt, g.heads)
+    .option('--inner <n>', 'MLP size', positiveInt, g.inner)
+    .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, g.maxLength)
+    .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
+    .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
+    .option('--steps <n>', 'updates', positiveInt, g.steps)
+    .option('--lr <x>', 'peak learning rate', positiveNumber, g.lr)
+    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, g.warmup)
+    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, g.weightDecay)
+    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, g.maxGradNorm)
+    .option('--held-out-every <n>', 'hold every n-th document out of training, for perplexity (0: none)', nonNegativeInt, g.heldOutEvery)
+    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, g.seed)
+    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
+    .option('--resume', 'continue from the training state in --out')
+    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
+    .action(async (opts) => {
+      const { out, resume, force, checkpointEvery, ...settings } = opts;
+      checkOutFolder(out, { resume, force });
+      const result = await pretrainGpt(out, settings, { resume, checkpointEvery, ...progress('gpt') });
       if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     });
   return command;

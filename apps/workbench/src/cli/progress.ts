@@ -1,6 +1,18 @@
+/** 1234567 → "1.2 MB" (powers of 1000, as download sizes are usually quoted). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return i === 0 ? `${Math.round(n)} B` : `${n.toFixed(1)} ${units[i]}`;
+}
+
 /**
  * A progress bar on stderr, so stdout stays clean for data. On a terminal it redraws in place;
- * elsewhere (CI logs, pipes) it prints a line at most every few seconds.
+ * elsewhere (CI logs, pipes) it prints a line at most every few seconds. With the unit 'bytes'
+ * amounts and the rate read as sizes (12.3 MB/s).
  */
 export class ProgressBar {
   private readonly started = performance.now();
@@ -29,8 +41,11 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     // Before the first second a rate (and the ETA from it) would be noise.
-    const pace = seconds < 1 && !finished ? '' : `${rate.toFixed(1)}/s ${finished ? `${seconds.toFixed(1)}s` : `ETA ${eta.toFixed(0)}s`}`;
-    const line = `${this.label} ${bar} ${this.done}/${this.total} ${this.unit} ${pace}${extra ? ' ' + extra : ''}`;
+    const bytes = this.unit === 'bytes';
+    const speed = bytes ? `${formatBytes(rate)}/s` : `${rate.toFixed(1)}/s`;
+    const pace = seconds < 1 && !finished ? '' : `${speed} ${finished ? `${seconds.toFixed(1)}s` : `ETA ${eta.toFixed(0)}s`}`;
+    const amounts = bytes ? `${formatBytes(this.done)}/${formatBytes(this.total)}` : `${this.done}/${this.total} ${this.unit}`;
+    const line = `${this.label} ${bar} ${amounts} ${pace}${extra ? ' ' + extra : ''}`;
     if (this.stream.isTTY) this.stream.write(`\r${line}\x1b[K${finished ? '\n' : ''}`);
     else this.stream.write(line + '\n');
   }

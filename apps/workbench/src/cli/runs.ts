@@ -9,6 +9,9 @@ import { compareRuns, formatNumber, formatValue } from '../runs/compare.js';
 import { findRunsDatabase, notebookKey, type RunsLocation } from '../runs/location.js';
 import { RunStore } from '../runs/store.js';
 import type { RunSummary } from '../runs/types.js';
+import { getSweep } from '../runs/sweeps.js';
+import { sweepGoal, sweepTable } from '../runs/sweep-table.js';
+import { textTable } from './text-table.js';
 
 export interface RunsCommandOptions {
   notebook?: string;
@@ -16,6 +19,8 @@ export interface RunsCommandOptions {
   json?: boolean;
   limit?: number;
   compare?: number[];
+  /** The runs of this sweep. */
+  sweep?: string;
 }
 
 /** The history to read: beside `--notebook`, else from `--dir` (or here) upwards, else the repository's notebooks/. */
@@ -31,12 +36,6 @@ function duration(run: RunSummary): string {
   return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
-/** Columns padded to their widest cell. */
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n') + '\n';
-}
-
 function listing(runs: RunSummary[]): string {
   const rows = runs.map((r) => [
     String(r.id),
@@ -47,14 +46,14 @@ function listing(runs: RunSummary[]): string {
     Object.entries(r.params).map(([k, v]) => `${k}=${formatValue(v)}`).join(' '),
     Object.entries(r.metrics).map(([k, m]) => `${k}=${formatNumber(m.value)}`).join(' '),
   ]);
-  return table([['ID', 'STATUS', 'STARTED (UTC)', 'TIME', 'NOTEBOOK', 'PARAMS', 'FINAL METRICS'], ...rows]);
+  return textTable([['ID', 'STATUS', 'STARTED (UTC)', 'TIME', 'NOTEBOOK', 'PARAMS', 'FINAL METRICS'], ...rows]);
 }
 
 function comparison(runs: RunSummary[], json: boolean): string {
   const fields = compareRuns(runs).filter((f) => f.differs);
   if (json) return JSON.stringify({ runs: runs.map((r) => r.id), differences: fields }, null, 2) + '\n';
   if (fields.length === 0) return `runs ${runs.map((r) => r.id).join(', ')} do not differ\n`;
-  return table([['FIELD', ...runs.map((r) => `RUN ${r.id}`)], ...fields.map((f) => [`${f.group === 'run' ? '' : `${f.group}.`}${f.key}`, ...f.values.map((v) => v ?? '—')])]);
+  return textTable([['FIELD', ...runs.map((r) => `RUN ${r.id}`)], ...fields.map((f) => [`${f.group === 'run' ? '' : `${f.group}.`}${f.key}`, ...f.values.map((v) => v ?? '—')])]);
 }
 
 /** Returns the exit code. */
@@ -76,6 +75,13 @@ export function runsCommand(options: RunsCommandOptions): number {
         return run;
       });
       process.stdout.write(comparison(runs, !!options.json));
+      return 0;
+    }
+    if (options.sweep) {
+      const found = getSweep(store, options.sweep);
+      if (!found) throw new Error(`no sweep ${options.sweep} in ${location.file}`);
+      if (options.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+      else process.stdout.write(`sweep ${found.sweep.id} (${found.sweep.status}, ${found.runs.length}/${found.sweep.points} points)\n` + sweepTable(found.runs, found.sweep.metric, sweepGoal(found.sweep.spec)));
       return 0;
     }
     const runs = store.list({ notebook: options.notebook ? notebookKey(location, options.notebook) : undefined, limit: options.limit });

@@ -1,15 +1,22 @@
-/** `wb vocab`: train a WordPiece vocabulary (vocab.txt) on a folder of .txt files. */
+/** `wb vocab`: train a WordPiece vocabulary (vocab.txt) or a byte-level BPE (vocab.json + merges.txt) on a folder of .txt files. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { corpusFiles, countCorpusWords, trainWordPiece, writeFileAtomic } from '@wb/core/node';
+import { corpusFiles, countCorpusByteLevelWords, countCorpusWords, mergesText, trainByteLevelBpe, trainWordPiece, writeFileAtomic } from '@wb/core/node';
 
 export interface VocabOptions {
   corpus: string;
   size: number;
   out: string;
+  /** Default wordpiece. */
+  type?: 'wordpiece' | 'bpe';
   minFrequency: number;
   limitAlphabet: number;
+}
+
+export function vocabType(value: string): 'wordpiece' | 'bpe' {
+  if (value !== 'wordpiece' && value !== 'bpe') throw new InvalidArgumentError(`expected wordpiece or bpe, got "${value}"`);
+  return value;
 }
 
 export function nonNegativeInt(value: string): number {
@@ -19,6 +26,7 @@ export function nonNegativeInt(value: string): number {
 }
 
 export function vocab(opts: VocabOptions): void {
+  if (opts.type === 'bpe') return byteLevelBpe(opts);
   const started = performance.now();
   // Checked before the (possibly long) counting, so a typo in --out does not cost a training run.
   if (existsSync(opts.out) && statSync(opts.out).isDirectory()) {
@@ -44,5 +52,28 @@ export function vocab(opts: VocabOptions): void {
     lines.push(`wb vocab: stopped below --size ${opts.size}: no pair left that occurs at least --min-frequency ${opts.minFrequency} times`);
   }
   lines.push(`wb vocab: wrote ${opts.out} in ${seconds(done - started)} s`);
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
+/** `wb vocab --type bpe`: vocab.json and merges.txt in the --out folder. */
+function byteLevelBpe(opts: VocabOptions): void {
+  const started = performance.now();
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+    throw new Error(`--out ${opts.out} is a file; a byte-level BPE is two files (vocab.json, merges.txt): give a folder`);
+  }
+  const files = corpusFiles(opts.corpus);
+  const counter = countCorpusByteLevelWords(opts.corpus);
+  if (counter.total === 0) throw new Error(`corpus folder ${opts.corpus} has no words in its ${files.length} .txt file(s)`);
+  const counted = performance.now();
+  const result = trainByteLevelBpe(counter.counts, { vocabSize: opts.size, minFrequency: opts.minFrequency });
+  writeFileAtomic(join(opts.out, 'vocab.json'), JSON.stringify(result.vocab) + '\n');
+  writeFileAtomic(join(opts.out, 'merges.txt'), mergesText(result.merges));
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const lines = [
+    `wb vocab: ${counter.total} words (${counter.counts.size} unique) in ${files.length} file(s), counted in ${seconds(counted - started)} s`,
+    `wb vocab: 256 bytes, ${result.merges.length} merges, vocab ${Object.keys(result.vocab).length} tokens, trained in ${seconds(performance.now() - counted)} s`,
+  ];
+  if (result.stoppedBy === 'minFrequency') lines.push(`wb vocab: stopped below --size ${opts.size}: no pair left that occurs at least --min-frequency ${opts.minFrequency} times`);
+  lines.push(`wb vocab: wrote ${join(opts.out, 'vocab.json')} and merges.txt`);
   process.stderr.write(lines.join('\n') + '\n');
 }

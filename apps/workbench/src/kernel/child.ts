@@ -54,7 +54,7 @@ process.on('message', (message: KernelRequest) => {
 
 executor.installGlobals();
 const core = await import('@wb/core');
-const backend = await core.initBackend(process.env.WB_BACKEND || undefined);
+const { backend } = await (await import('@wb/core/node')).initNodeBackend({ backend: process.env.WB_BACKEND || undefined });
 executor.recorder.backend = backend;
 executor.recorder.notePackage('@wb/core', import.meta.resolve('@wb/core'));
 executor.recorder.notePackage('@tensorflow/tfjs-core', import.meta.resolve('@tensorflow/tfjs-core'));

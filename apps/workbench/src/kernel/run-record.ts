@@ -1,14 +1,16 @@
 /**
  * What a run records for reproducibility (`metadata.wb.run`): the seeds set with `seed(n)`,
- * the backend, the versions of the packages the cells imported, and the sha256 of every model
- * and dataset file the cells read. Files are noticed by watching `node:fs` while cells run
+ * the backend, the versions of the packages the cells imported, the sha256 of every model
+ * and dataset file the cells read, and the repo id and commit of every hub model among them
+ * (a file under the hub cache's `models--org--name/snapshots/{commit}/`). Files are noticed by watching `node:fs` while cells run
  * (code and anything under node_modules is left out) and hashed when the record is taken.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunRecord } from '../notebook/types.js';
+import { hubSnapshotOf } from '@wb/core/node';
+import type { HubModelUse, RunRecord } from '../notebook/types.js';
 import { FileHasher } from './file-hash.js';
 
 const CODE = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.wasm', '.node', '.map']);
@@ -83,6 +85,11 @@ export class RunRecorder {
       const rel = relative(this.cwd, file).split(sep).join('/');
       files[rel && !isAbsolute(rel) ? rel : file] = { sha256: h.sha256, bytes: h.bytes };
     }
+    const models = new Map<string, HubModelUse>();
+    for (const file of this.files) {
+      const hub = hubSnapshotOf(file);
+      if (hub) models.set(`${hub.repoId}@${hub.commit}`, { repo: hub.repoId, commit: hub.commit });
+    }
     return {
       kernel: 'node',
       backend: this.backend,
@@ -91,6 +98,7 @@ export class RunRecorder {
       seeds: [...this.seeds],
       packages: Object.fromEntries([...this.packages].sort(([a], [b]) => a.localeCompare(b))),
       files,
+      ...(models.size ? { models: [...models.keys()].sort().map((key) => models.get(key)!) } : {}),
     };
   }
 }

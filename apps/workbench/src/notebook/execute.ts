@@ -5,8 +5,9 @@
  * the files read) into `metadata.wb.run`. Stops at the first failing cell. The command also
  * adds the run, with the metrics its cells log, to the run history (`src/runs/`).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '@wb/core/node';
+import { basename, dirname, resolve } from 'node:path';
 import { NodeKernel } from '../kernel/node-kernel.js';
 import { RecordedRun } from '../runs/record.js';
 import type { KernelEvent } from '../kernel/protocol.js';
@@ -117,10 +118,39 @@ export interface RunCommandOptions {
   atol?: number;
 }
 
+/**
+ * The hub models a stored run read, as `WB_HUB_PINS` for the kernel: `--verify` re-runs with the
+ * same commits, so that a model whose branch moved on does not count as a changed output.
+ */
+function recordedHubPins(notebook: Notebook): Record<string, string> {
+  const run = (notebook.metadata.wb as { run?: RunRecord } | undefined)?.run;
+  return Object.fromEntries((run?.models ?? []).map((m) => [m.repo, m.commit]));
+}
+
+/** The notebook's text; a missing file or a folder is named (Node's EISDIR is not). */
+export function readNotebookFile(path: string, shown: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new Error(`${shown}: no such notebook`);
+  if (stat.isDirectory()) throw new Error(`${shown}: is a folder, expected a .ipynb file`);
+  return readFileSync(path, 'utf8');
+}
+
+/** Writes an output whole (or not at all), and says which option's file failed and why. */
+function writeOutput(file: string, option: string, text: string): void {
+  const path = resolve(file);
+  if (!existsSync(dirname(path))) throw new Error(`${option} ${file}: the folder ${dirname(path)} does not exist`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${option} ${file}: is a folder, expected a file name`);
+  try {
+    writeFileAtomic(path, text);
+  } catch (e) {
+    throw new Error(`${option} ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 /** The `wb run` command; returns the exit code. */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const path = resolve(file);
-  const notebook = parseNotebook(readFileSync(path, 'utf8'), file);
+  const notebook = parseNotebook(readNotebookFile(path, file), file);
   const params = Object.fromEntries((options.param ?? []).map(parseParam));
   const stored = structuredClone(notebook);
   const warn = (line: string) => process.stderr.write(line + '\n');
@@ -134,7 +164,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   process.once('SIGTERM', interrupted);
   let result: RunNotebookResult;
   try {
-    result = await runNotebook(notebook, dirname(path), { params, onMetric: history?.metric });
+    const pins = options.verify ? recordedHubPins(stored) : {};
+    for (const [repo, commit] of Object.entries(pins)) process.stderr.write(`wb run --verify: ${repo} at commit ${commit}, as recorded\n`);
+    const env = Object.keys(pins).length ? { WB_HUB_PINS: JSON.stringify(pins) } : undefined;
+    result = await runNotebook(notebook, dirname(path), { params, onMetric: history?.metric, env });
   } catch (e) {
     history?.finish({ ok: false, error: { output_type: 'error', ename: 'Error', evalue: (e as Error).message, traceback: [] } });
     throw e;
@@ -145,17 +178,11 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   history?.finish(result);
   if (history) process.stderr.write(`wb run: recorded as run ${history.id} in ${history.file}\n`);
   if (options.out) {
-    const out = resolve(options.out);
-    const temp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-    writeFileSync(temp, serializeNotebook(result.notebook));
-    renameSync(temp, out);
+    writeOutput(options.out, '--out', serializeNotebook(result.notebook));
     process.stderr.write(`wb run: wrote ${options.out}\n`);
   }
   if (options.html) {
-    const html = resolve(options.html);
-    const temp = join(dirname(html), `.${basename(html)}.${process.pid}.tmp`);
-    writeFileSync(temp, notebookToHtml(result.notebook, basename(path, '.ipynb')));
-    renameSync(temp, html);
+    writeOutput(options.html, '--html', notebookToHtml(result.notebook, basename(path, '.ipynb')));
     process.stderr.write(`wb run: wrote ${options.html}\n`);
   }
   if (!result.ok) process.stderr.write(`wb run: ${file}: cell ${result.failedCell! + 1} failed\n`);

@@ -1,13 +1,19 @@
 /**
  * A notebook as one self-contained HTML file: code, Markdown and every output inline (SVG,
- * images as data URLs), nothing fetched from the network, and a Content-Security-Policy that
- * lets no script run, so a report can be mailed and opened safely. The run record
- * (`metadata.wb.run`) is summarised at the end.
+ * images as data URLs), nothing fetched from the network, so a report can be mailed and opened
+ * safely. Markdown, HTML and SVG go through the UI's sanitiser (`ui/sanitize.ts`: no scripts, no
+ * forms, no `<meta http-equiv=refresh>`, output CSS scoped to its output), everything else is
+ * escaped, and a Content-Security-Policy that lets no script run and no form post is the second
+ * line of defence. The run record (`metadata.wb.run`) is summarised at the end, when it is well
+ * formed (`run-metadata.ts`).
  */
-import { marked } from 'marked';
-import type { JsonObject, MimeBundle, Notebook, Output, RunRecord } from './types.js';
+import { markdownToHtml } from '../ui/markdown.js';
+import { readRunRecord } from './run-metadata.js';
+import { nodeSanitizer } from './sanitize-node.js';
+import type { MimeBundle, Notebook, Output, RunRecord } from './types.js';
 
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
+const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'";
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -19,14 +25,17 @@ function bundleHtml(data: MimeBundle): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   switch (mime) {
     case 'text/html':
+      return `<div class="rich">${nodeSanitizer().sanitizeHtml(text)}</div>`;
     case 'image/svg+xml':
-      return `<div class="rich">${text}</div>`;
+      return `<div class="rich">${nodeSanitizer().sanitizeSvg(text)}</div>`;
     case 'image/png':
     case 'image/jpeg':
-    case 'image/gif':
-      return `<img alt="" src="data:${mime};base64,${text.replace(/\s/g, '')}">`;
+    case 'image/gif': {
+      const base64 = text.replace(/\s/g, '');
+      return BASE64.test(base64) ? `<img alt="" src="data:${mime};base64,${base64}">` : `<pre>[${escape(mime)} output that is not base64]</pre>`;
+    }
     case 'text/markdown':
-      return `<div class="md">${marked.parse(text, { async: false })}</div>`;
+      return `<div class="md">${nodeSanitizer().sanitizeHtml(markdownToHtml(text))}</div>`;
     default:
       return `<pre>${escape(text.replace(ANSI, ''))}</pre>`;
   }
@@ -35,7 +44,7 @@ function bundleHtml(data: MimeBundle): string {
 function outputHtml(output: Output): string {
   switch (output.output_type) {
     case 'stream':
-      return `<pre class="${output.name}">${escape(output.text.replace(ANSI, ''))}</pre>`;
+      return `<pre class="${escape(output.name)}">${escape(output.text.replace(ANSI, ''))}</pre>`;
     case 'error':
       return `<pre class="error">${escape(output.traceback.join('\n').replace(ANSI, ''))}</pre>`;
     default:
@@ -43,19 +52,23 @@ function outputHtml(output: Output): string {
   }
 }
 
-function runHtml(run: RunRecord | undefined): string {
-  if (!run) return '';
+function runHtml(nb: Notebook): string {
+  const reading = readRunRecord(nb.metadata);
+  if ('absent' in reading) return '';
+  if ('problem' in reading) return `<p class="run">The run record is malformed (${escape(reading.problem)}), so it is not shown.</p>`;
+  const run: RunRecord = reading.run;
   const rows = [
     ['kernel', `${run.kernel}, tfjs backend ${run.backend}${run.node ? `, Node ${run.node}` : ''}`],
     ['run', `${run.started}${run.finished ? ` → ${run.finished}` : ''}`],
     ['seeds', run.seeds.length ? run.seeds.join(', ') : 'none set'],
     ['parameters', run.params && Object.keys(run.params).length ? JSON.stringify(run.params) : 'none'],
     ['packages', Object.entries(run.packages).map(([n, v]) => `${n} ${v}`).join(', ')],
+    ...(run.models?.length ? [['hub models', run.models.map((m) => `${m.repo}@${m.commit}`).join(', ')]] : []),
   ];
   const files = Object.entries(run.files)
-    .map(([f, { sha256, bytes }]) => `<tr><td>${escape(f)}</td><td>${bytes.toLocaleString('en')}</td><td><code>${sha256}</code></td></tr>`)
+    .map(([f, { sha256, bytes }]) => `<tr><td>${escape(f)}</td><td>${escape(bytes.toLocaleString('en'))}</td><td><code>${escape(sha256)}</code></td></tr>`)
     .join('');
-  return `<details class="run"><summary>How these outputs were made</summary><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${escape(v)}</td></tr>`).join('')}</table>${
+  return `<details class="run"><summary>How these outputs were made</summary><table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>${
     files ? `<table><tr><th>file read</th><th>bytes</th><th>sha256</th></tr>${files}</table>` : ''
   }</details>`;
 }
@@ -82,13 +95,12 @@ td.num { text-align: right; }
 export function notebookToHtml(nb: Notebook, title: string): string {
   const cells = nb.cells
     .map((cell) => {
-      if (cell.cell_type === 'markdown') return `<div class="cell"><div class="prompt"></div><div class="body md">${marked.parse(cell.source, { async: false })}</div></div>`;
+      if (cell.cell_type === 'markdown') return `<div class="cell"><div class="prompt"></div><div class="body md">${nodeSanitizer().sanitizeHtml(markdownToHtml(cell.source))}</div></div>`;
       if (cell.cell_type === 'raw') return `<div class="cell"><div class="prompt"></div><div class="body"><pre>${escape(cell.source)}</pre></div></div>`;
-      const prompt = `[${cell.execution_count ?? ' '}]:`;
+      const prompt = escape(`[${cell.execution_count ?? ' '}]:`);
       return `<div class="cell"><div class="prompt">${prompt}</div><div class="body"><pre class="code">${escape(cell.source)}</pre>${cell.outputs.map(outputHtml).join('\n')}</div></div>`;
     })
     .join('\n');
-  const run = ((nb.metadata.wb as JsonObject | undefined)?.run ?? undefined) as unknown as RunRecord | undefined;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -100,7 +112,7 @@ export function notebookToHtml(nb: Notebook, title: string): string {
 </head>
 <body>
 ${cells}
-${runHtml(run)}
+${runHtml(nb)}
 </body>
 </html>
 `;

@@ -6,6 +6,7 @@
 import type { Cell, JsonValue, Notebook, Output } from './types.js';
 import { findJsonSyntaxError } from '@wb/core';
 import { isJsonMime, NotebookFormatError, validateNotebook } from './validate.js';
+import { writeJson } from './json-writer.js';
 import { newCellId } from './new.js';
 
 /** Python's `str.splitlines(keepends=True)`, which nbformat uses. */
@@ -31,6 +32,11 @@ export function parseNotebook(text: string, file = 'notebook.ipynb'): Notebook {
     const near = at >= 0 ? ` at ${lineAndColumn(text, at)}${at < text.length ? ` (near ${JSON.stringify(text.slice(at, at + 12))})` : ' (the text ends early)'}` : '';
     throw new NotebookFormatError(file, '', `not valid JSON${near}: ${(e as Error).message.split('\n')[0].slice(0, 120)}`);
   }
+  return normaliseNotebook(raw, file);
+}
+
+/** Validates and normalises a notebook that is already parsed (a request body): no second copy of its text. */
+export function normaliseNotebook(raw: unknown, file = 'notebook.ipynb'): Notebook {
   validateNotebook(raw, file);
   return normalise(raw as Notebook);
 }
@@ -69,25 +75,23 @@ function splitOutput(output: Output): JsonValue {
   return output as unknown as JsonValue;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-/** The notebook as Jupyter writes it (`json.dumps(nb, sort_keys=True, indent=1)` + newline). */
-export function serializeNotebook(nb: Notebook): string {
+/**
+ * The notebook as Jupyter writes it (`json.dumps(nb, sort_keys=True, indent=1)` + newline), in
+ * pieces: a save streams them to the file (`server/contents.ts`) instead of building the text.
+ */
+export function writeNotebook(nb: Notebook, write: (piece: string) => void): void {
   const cells = nb.cells.map((cell) => {
     const out: Record<string, unknown> = { ...cell, source: splitLines(cell.source) };
     if (cell.cell_type === 'code') out.outputs = cell.outputs.map(splitOutput);
     return out;
   });
-  return JSON.stringify(sortKeys({ ...nb, cells }), null, 1) + '\n';
+  writeJson({ ...nb, cells }, write);
+  write('\n');
+}
+
+/** The notebook's text as Jupyter writes it. */
+export function serializeNotebook(nb: Notebook): string {
+  const pieces: string[] = [];
+  writeNotebook(nb, (piece) => pieces.push(piece));
+  return pieces.join('');
 }

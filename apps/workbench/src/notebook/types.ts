@@ -84,4 +84,12 @@ export interface RunRecord {
   packages: Record<string, string>;
   /** Files read by the notebook's code (models, datasets), relative to the notebook's folder. */
   files: Record<string, { sha256: string; bytes: number }>;
+  /** Hugging Face hub models the code read (from the hub cache), each at the commit it read. */
+  models?: HubModelUse[];
+}
+
+/** A hub model a run used: the repository and the exact commit, enough to fetch the same files again. */
+export interface HubModelUse {
+  repo: string;
+  commit: string;
 }

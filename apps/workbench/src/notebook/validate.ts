@@ -98,7 +98,8 @@ function checkOutput(c: Checker, raw: Json, where: string): void {
     case 'stream':
       c.only(o, where, ['output_type', 'name', 'text']);
       c.required(o, where, ['name', 'text']);
-      if (typeof o.name !== 'string') c.fail(`${where}.name`, 'expected a string (stdout or stderr)');
+      // nbformat names the two streams; anything else (a name with a space) is no stream a kernel writes.
+      if (o.name !== 'stdout' && o.name !== 'stderr') c.fail(`${where}.name`, `expected "stdout" or "stderr", got ${describe(o.name)}`);
       c.multiline(o.text, `${where}.text`);
       return;
     case 'error':
@@ -144,9 +145,32 @@ function checkCell(c: Checker, raw: Json, where: string, minor: number, ids: Set
   }
 }
 
+/**
+ * How deeply a notebook may nest. Real ones nest a few levels (widget state a few dozen); past a few
+ * thousand, every recursive step after parsing (serialising, cloning, rendering) overflows the stack.
+ */
+export const MAX_NOTEBOOK_DEPTH = 200;
+
+/** Where a value nests deeper than `MAX_NOTEBOOK_DEPTH` (its first levels as a JSON path), if anywhere; no recursion. */
+function tooDeep(raw: Json): string | undefined {
+  const stack: Array<{ value: Json; depth: number; where: string }> = [{ value: raw, depth: 0, where: '' }];
+  while (stack.length) {
+    const { value, depth, where } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_NOTEBOOK_DEPTH) return `${where}…`;
+    const entries: Array<[string, Json]> = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v]) : Object.entries(value).map(([k, v]) => [where ? `.${k}` : k, v]);
+    for (const [step, child] of entries) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1, where: depth < 6 ? where + step : where });
+    }
+  }
+  return undefined;
+}
+
 /** Throws NotebookFormatError unless `raw` is an nbformat 4 notebook. */
 export function validateNotebook(raw: Json, file: string): void {
   const c = new Checker(file);
+  const deep = tooDeep(raw);
+  if (deep !== undefined) c.fail(deep, `nested more than ${MAX_NOTEBOOK_DEPTH} levels deep`);
   const nb = c.object(raw, '');
   c.required(nb, '', ['nbformat', 'nbformat_minor', 'metadata', 'cells']);
   if (nb.nbformat !== 4) {

@@ -1,12 +1,12 @@
 /**
- * Runs side by side: every parameter, final metric, seed, version and input hash of a few
+ * Runs side by side: every parameter, final metric, seed, version, input hash and hub model commit of a few
  * runs as one row per field, each row marked when the runs disagree on it. Pure and free of
  * Node imports: the compare page in the browser and `wb runs` both use it.
  */
 import type { JsonValue } from '../notebook/types.js';
 import type { RunSummary } from './types.js';
 
-export type FieldGroup = 'run' | 'param' | 'metric' | 'version' | 'input';
+export type FieldGroup = 'run' | 'param' | 'metric' | 'version' | 'input' | 'model';
 
 export interface ComparedField {
   group: FieldGroup;
@@ -54,6 +54,12 @@ export function compareRuns(runs: RunSummary[]): ComparedField[] {
   for (const key of keysOf(runs, (r) => r.inputs)) {
     // The hash is what tells two inputs apart; 12 hex digits are plenty to read.
     add('input', key, runs.map((r) => r.inputs[key]?.sha256), runs.map((r) => r.inputs[key]?.sha256.slice(0, 12)));
+  }
+  // A hub model by repo id: the commits each run read (usually one).
+  const commits = (run: RunSummary, repo: string) => (run.models ?? []).filter((m) => m.repo === repo).map((m) => m.commit);
+  for (const repo of [...new Set(runs.flatMap((r) => (r.models ?? []).map((m) => m.repo)))].sort()) {
+    const raw = runs.map((r) => (commits(r, repo).length ? commits(r, repo).join(' ') : undefined));
+    add('model', repo, raw, raw.map((v) => v?.split(' ').map((c) => c.slice(0, 12)).join(' ')));
   }
   return fields;
 }

@@ -58,21 +58,7 @@ export class RecordedRun {
   finish(end: RunEnd | 'interrupted'): void {
     if (this.ended) return;
     this.ended = true;
-    let outcome: RunOutcome;
-    if (end === 'interrupted') outcome = { status: 'interrupted' };
-    else {
-      const run = end.run;
-      const error = end.error?.output_type === 'error' ? `${end.error.ename}: ${end.error.evalue}` : null;
-      outcome = {
-        status: end.ok ? 'ok' : 'error',
-        backend: run?.backend ?? null,
-        versions: run ? { ...(run.node ? { node: run.node } : {}), ...run.packages } : undefined,
-        seeds: run?.seeds,
-        inputs: run?.files,
-        failedCell: end.failedCell ?? null,
-        error,
-      };
-    }
+    const outcome: RunOutcome = end === 'interrupted' ? { status: 'interrupted' } : runOutcome(end);
     try {
       this.store.finish(this.id, outcome);
     } catch (e) {
@@ -81,4 +67,20 @@ export class RecordedRun {
       this.store.close();
     }
   }
+}
+
+/** How a run ended, as the history stores it (also for the runs of a sweep, `sweeps.ts`). */
+export function runOutcome(end: RunEnd): RunOutcome {
+  const run = end.run;
+  const error = end.error?.output_type === 'error' ? `${end.error.ename}: ${end.error.evalue}` : null;
+  return {
+    status: end.ok ? 'ok' : 'error',
+    backend: run?.backend ?? null,
+    versions: run ? { ...(run.node ? { node: run.node } : {}), ...run.packages } : undefined,
+    seeds: run?.seeds,
+    inputs: run?.files,
+    models: run?.models ?? (run ? [] : undefined),
+    failedCell: end.failedCell ?? null,
+    error,
+  };
 }

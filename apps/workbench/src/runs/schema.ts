@@ -8,7 +8,7 @@
  */
 import type { Database } from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 3;
 
 const VERSION_1 = `
 CREATE TABLE runs (
@@ -36,6 +36,34 @@ CREATE TABLE metrics (
 ) WITHOUT ROWID;
 `;
 
+/** 2: the hub models (repo id and commit) a run read. */
+const VERSION_2 = `ALTER TABLE runs ADD COLUMN models TEXT NOT NULL DEFAULT '[]';`;
+
+/**
+ * 3: sweeps (`wb sweep`). A point of a sweep has at most one run: the primary key is what makes a
+ * job that a queue delivers twice (a retry after a worker died, a Redis restart) count once.
+ */
+const VERSION_3 = `
+CREATE TABLE sweeps (
+  id       TEXT PRIMARY KEY,
+  spec     TEXT NOT NULL,
+  metric   TEXT NOT NULL,
+  points   INTEGER NOT NULL,
+  created  TEXT NOT NULL,
+  finished TEXT,
+  status   TEXT NOT NULL CHECK (status IN ('running', 'done', 'cancelled'))
+);
+CREATE TABLE sweep_points (
+  sweep_id      TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  point         INTEGER NOT NULL,
+  run_id        INTEGER NOT NULL UNIQUE REFERENCES runs (id) ON DELETE CASCADE,
+  worker        TEXT,
+  attempts      INTEGER NOT NULL,
+  output_sha256 TEXT,
+  PRIMARY KEY (sweep_id, point)
+) WITHOUT ROWID;
+`;
+
 export function migrate(db: Database, file: string): void {
   const check = (version: number) => {
     if (version > SCHEMA_VERSION) {
@@ -51,6 +79,8 @@ export function migrate(db: Database, file: string): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     check(version);
     if (version < 1) db.exec(VERSION_1);
+    if (version < 2) db.exec(VERSION_2);
+    if (version < 3) db.exec(VERSION_3);
     if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

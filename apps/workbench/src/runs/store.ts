@@ -24,6 +24,7 @@ export interface RunOutcome {
   versions?: Record<string, string>;
   seeds?: number[];
   inputs?: RunSummary['inputs'];
+  models?: RunSummary['models'];
   failedCell?: number | null;
   error?: string | null;
 }
@@ -46,6 +47,7 @@ interface RunRow {
   versions: string;
   seeds: string;
   inputs: string;
+  models: string;
   failed_cell: number | null;
   error: string | null;
 }
@@ -61,6 +63,7 @@ const toSummary = (row: RunRow, metrics: Record<string, MetricPoint> = {}): RunS
   versions: JSON.parse(row.versions),
   seeds: JSON.parse(row.seeds),
   inputs: JSON.parse(row.inputs),
+  models: JSON.parse(row.models),
   failedCell: row.failed_cell,
   error: row.error,
   metrics,
@@ -111,7 +114,7 @@ export class RunStore {
     this.db
       .prepare(
         `UPDATE runs SET status = ?, finished = ?, backend = coalesce(?, backend), versions = coalesce(?, versions),
-           seeds = coalesce(?, seeds), inputs = coalesce(?, inputs), failed_cell = ?, error = ? WHERE id = ?`,
+           seeds = coalesce(?, seeds), inputs = coalesce(?, inputs), models = coalesce(?, models), failed_cell = ?, error = ? WHERE id = ?`,
       )
       .run(
         outcome.status,
@@ -120,6 +123,7 @@ export class RunStore {
         outcome.versions ? JSON.stringify(outcome.versions) : null,
         outcome.seeds ? JSON.stringify(outcome.seeds) : null,
         outcome.inputs ? JSON.stringify(outcome.inputs) : null,
+        outcome.models ? JSON.stringify(outcome.models) : null,
         outcome.failedCell ?? null,
         outcome.error ?? null,
         runId,
@@ -158,6 +162,16 @@ export class RunStore {
       out.set(r.run_id, metrics);
     }
     return out;
+  }
+
+  /** `fn` as one write transaction (taken before reading): what `sweeps.ts` records happens whole or not at all. */
+  write<T>(fn: (db: Db) => T): T {
+    return this.db.transaction(() => fn(this.db)).immediate();
+  }
+
+  /** `fn` on the database, for reads by the modules that build on the history (`sweeps.ts`). */
+  read<T>(fn: (db: Db) => T): T {
+    return fn(this.db);
   }
 
   close(): void {

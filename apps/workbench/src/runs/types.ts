@@ -29,6 +29,8 @@ export interface RunSummary {
   seeds: number[];
   /** Files the cells read (models, data sets), relative to the notebook's folder. */
   inputs: Record<string, { sha256: string; bytes: number }>;
+  /** Hugging Face hub models the cells read: repo id and commit. */
+  models: Array<{ repo: string; commit: string }>;
   /** The index of the failing cell, when one failed. */
   failedCell: number | null;
   error: string | null;

@@ -9,14 +9,15 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { WebSocketServer } from 'ws';
 import { notebookToHtml } from '../notebook/export-html.js';
-import { authorisedUpgrade, newToken, requireToken } from './auth.js';
+import { authorisedUpgrade, newToken, refuseCrossSite, requireToken } from './auth.js';
 import { ContentsError, NotebookStore } from './contents.js';
 import { fileRoots } from './file-roots.js';
 import { filesApi } from './files-api.js';
 import { kernelAssets } from './kernel-assets.js';
 import { runsApi } from './runs-api.js';
-import { SessionManager } from './sessions.js';
+import { DEFAULT_MAX_SESSIONS, SessionManager } from './sessions.js';
 import { transpileApi } from './transpile-api.js';
+import { uiRunsApi } from './ui-runs.js';
 
 export interface WorkbenchOptions {
   /** The notebooks folder. */
@@ -25,6 +26,10 @@ export interface WorkbenchOptions {
   port?: number;
   host?: string;
   token?: string;
+  /** How many Node kernels may run at once (default 16). */
+  maxSessions?: number;
+  /** Shut down kernels idle this long with no tab connected (seconds; 0 or absent: never). */
+  kernelIdleTimeout?: number;
 }
 
 export interface Workbench {
@@ -58,7 +63,7 @@ const query = (req: Request, name: string): string => (typeof req.query[name] ==
 
 export async function startWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const store = new NotebookStore(options.root);
-  const sessions = new SessionManager();
+  const sessions = new SessionManager(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
   const runs = runsApi(store.root);
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
@@ -82,6 +87,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     next();
   });
   app.use(requireToken(auth));
+  app.use(refuseCrossSite(auth));
   app.use(express.json({ limit: '256mb' }));
 
   const api = express.Router();
@@ -111,14 +117,38 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     sessions.renamed(path, renamed);
     res.json({ path: renamed });
   });
+  api.post('/notebook/delete', (req, res) => {
+    const path = req.body?.path;
+    store.delete(path);
+    res.json({ path, kernelsShutDown: sessions.shutdownPath(path) });
+  });
+  // "Open as text": a notebook that does not parse can still be read and repaired.
+  api.get('/notebook/text', (req, res) => {
+    const path = query(req, 'path');
+    res.json({ path, ...store.readText(path) });
+  });
+  api.put('/notebook/text', (req, res) => {
+    const path = query(req, 'path');
+    const { text, mtime } = req.body ?? {};
+    res.json({ path, ...store.saveText(path, text, { expectedMtime: typeof mtime === 'number' ? mtime : undefined }) });
+  });
   api.post('/notebook/revert', (req, res) => {
     const path = req.body?.path;
     res.json({ path, ...store.revert(path) });
   });
   api.post('/sessions', (req, res) => {
     const path = req.body?.path;
-    const absolute = store.resolve(path);
+    // A kernel only for a notebook that exists: it runs in the notebook's folder.
+    const absolute = store.existingNotebook(path);
     res.json(sessions.open(path, absolute).info());
+  });
+  // The running kernels (the UI's kernels list), and shutting one down.
+  api.get('/sessions', (_req, res) => {
+    res.json({ sessions: sessions.list(), kernelIdleTimeout: options.kernelIdleTimeout ?? 0 });
+  });
+  api.delete('/sessions/:id', (req, res) => {
+    if (!sessions.shutdown(String(req.params.id))) throw new ContentsError(404, 'no such kernel session');
+    res.status(204).end();
   });
   api.post('/sessions/:id/:action', async (req, res) => {
     const session = sessions.get(String(req.params.id));
@@ -130,6 +160,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     } else throw new ContentsError(404, `unknown action ${req.params.action}`);
   });
   api.use(runs.router);
+  // A "Run all" in the UI, recorded like `wb run`.
+  api.use(uiRunsApi((path) => store.existingNotebook(path)));
   // The browser kernel's: transpiling cells, and reading models and data.
   api.use(transpileApi());
   api.use(filesApi(fileRoots(store.root)));
@@ -146,18 +178,38 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     res.status(status).json({ error: error.message });
   });
 
+  // As Jupyter's cull_idle_timeout (checked every cull_interval, here a tenth of the timeout, 1 s to 60 s).
+  const idleTimeoutMs = (options.kernelIdleTimeout ?? 0) * 1000;
+  const culling =
+    idleTimeoutMs > 0
+      ? setInterval(
+          () => {
+            for (const path of sessions.cullIdle(idleTimeoutMs)) process.stderr.write(`wb serve: shut down the idle kernel of ${path}\n`);
+          },
+          Math.min(60_000, Math.max(1000, idleTimeoutMs / 10)),
+        ).unref()
+      : undefined;
+
   const server: Server = createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 20 });
   server.on('upgrade', (req, socket, head) => {
-    const match = /^\/api\/sessions\/([0-9a-f-]+)\/ws(?:\?|$)/.exec(req.url ?? '');
-    const session = match ? sessions.get(match[1]) : undefined;
-    const refusal = !authorisedUpgrade(req, auth) ? '403 Forbidden' : !session ? '404 Not Found' : undefined;
-    if (refusal || !session) {
-      socket.write(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A socket that errors (a client that hangs up mid-handshake) must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => {
+      if (socket.writable) socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
-      return;
+    };
+    try {
+      const match = /^\/api\/sessions\/([0-9a-f-]+)\/ws(?:\?|$)/.exec(req.url ?? '');
+      const session = match ? sessions.get(match[1]) : undefined;
+      if (!authorisedUpgrade(req, auth)) return refuse('403 Forbidden');
+      if (!session) return refuse('404 Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => session.attach(ws));
+    } catch (e) {
+      // Nothing a request carries may take the server down: refuse it, log it, keep serving.
+      process.stderr.write(`wb serve: refused a websocket upgrade that failed: ${(e as Error).stack ?? e}\n`);
+      refuse('400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => session.attach(ws));
   });
 
   try {
@@ -178,6 +230,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     token,
     store,
     async close() {
+      clearInterval(culling);
       sessions.shutdownAll();
       runs.close();
       for (const client of wss.clients) client.terminate();

@@ -19,7 +19,8 @@ export function filesApi(roots: FileRoots): Router {
   const router = Router();
   router.get('/files/:root{/*path}', (req, res) => {
     const rootName = String(req.params.root);
-    const root = (roots as Record<string, string>)[rootName];
+    // Own keys only: "constructor" or "__proto__" is no root (and no stack trace in the log).
+    const root = Object.hasOwn(roots, rootName) ? (roots as Record<string, string>)[rootName] : undefined;
     if (!root) throw new ContentsError(404, `no file root "${rootName}" (there are ${Object.keys(roots).join(', ')})`);
     const parts = (req.params as { path?: string[] }).path ?? [];
     const shown = [rootName, ...parts].join('/');

@@ -9,6 +9,7 @@
 import express, { type Router } from 'express';
 import { runsDatabaseFor } from '../runs/location.js';
 import { RunStore } from '../runs/store.js';
+import { getSweep, listSweeps } from '../runs/sweeps.js';
 
 /** An error with its HTTP status (the app's error handler reads `status`). */
 class RunsError extends Error {
@@ -59,6 +60,15 @@ export function runsApi(root: string): RunsApi {
     const run = open().get(id);
     if (!run) throw new RunsError(404, `no run ${id} in ${location.file}`);
     res.json(run);
+  });
+  // Sweeps (`wb sweep`): the list, and one sweep with each point's run and curves.
+  router.get('/sweeps', (_req, res) => {
+    res.json({ sweeps: listSweeps(open()) });
+  });
+  router.get('/sweeps/:id', (req, res) => {
+    const found = getSweep(open(), req.params.id);
+    if (!found) throw new RunsError(404, `no sweep ${req.params.id} in ${location.file}`);
+    res.json(found);
   });
   return { router, close: () => store?.close() };
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { startWorkbench, type Workbench } from './app.js';
+import { keepServingOnErrors } from './keep-serving.js';
 import { openBrowser } from './open-browser.js';
 
 export interface ServeOptions {
@@ -9,6 +10,8 @@ export interface ServeOptions {
   dir?: string;
   browser?: boolean;
   token?: string;
+  /** Seconds a kernel may stay idle with no tab connected before it is shut down (0: never). */
+  kernelIdleTimeout?: number;
 }
 
 /** The repository's `notebooks/` (found from the current folder upwards), else `./notebooks`. */
@@ -22,11 +25,11 @@ export function defaultNotebooksDir(start = process.cwd()): string {
   }
 }
 
-async function listen(root: string, port: number, token: string | undefined): Promise<Workbench> {
+async function listen(root: string, port: number, token: string | undefined, kernelIdleTimeout: number | undefined): Promise<Workbench> {
   // As Jupyter: when the port is taken, try the next ones (a given 0 means any free port).
   for (let attempt = 0; ; attempt++) {
     try {
-      return await startWorkbench({ root, port: port === 0 ? 0 : port + attempt, token });
+      return await startWorkbench({ root, port: port === 0 ? 0 : port + attempt, token, kernelIdleTimeout });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt >= 20) throw e;
     }
@@ -37,7 +40,7 @@ export async function serve(options: ServeOptions): Promise<Workbench> {
   const root = resolve(options.dir ?? defaultNotebooksDir());
   if (!existsSync(root)) mkdirSync(root, { recursive: true });
   const token = options.token ?? process.env.WB_TOKEN ?? undefined;
-  const workbench = await listen(root, options.port ?? 8765, token);
+  const workbench = await listen(root, options.port ?? 8765, token, options.kernelIdleTimeout);
   process.stdout.write(
     [
       `wb: serving the notebooks in ${workbench.store.root}`,
@@ -49,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<Workbench> {
       ``,
     ].join('\n'),
   );
+  keepServingOnErrors();
   if (options.browser !== false) openBrowser(workbench.url);
   const stop = () => {
     process.stdout.write('\nwb: stopping\n');

@@ -1,6 +1,11 @@
-/** The server's HTTP API. The access token travels as the cookie set when the page was opened with it. */
+/**
+ * The server's HTTP API. The access token travels as the cookie set when the page was opened with
+ * it; requests that change something also carry the XSRF token (`xsrf.ts`).
+ */
 import type { Notebook } from '../notebook/types.js';
 import type { RunDetail, RunSummary } from '../runs/types.js';
+import type { SweepInfo, SweepPointRun } from '../runs/sweep-types.js';
+import { xsrfHeaders } from './xsrf.js';
 
 export class ApiError extends Error {
   constructor(
@@ -14,7 +19,7 @@ export class ApiError extends Error {
 async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(method === 'GET' ? {} : xsrfHeaders()) },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
@@ -38,6 +43,10 @@ export interface SessionInfo {
   path: string;
   state: string;
   backend: string | null;
+  /** Tabs connected to it. */
+  connections?: number;
+  /** ISO 8601. */
+  lastActivity?: string;
 }
 
 export const api = {
@@ -49,6 +58,15 @@ export const api = {
   rename: (path: string, newPath: string) => call<{ path: string }>('POST', '/api/notebook/rename', { path, newPath }),
   revert: (path: string) => call<{ notebook: Notebook; mtime: number }>('POST', '/api/notebook/revert', { path }),
   session: (path: string) => call<SessionInfo>('POST', '/api/sessions', { path }),
+  beginRun: (path: string) => call<{ id: number }>('POST', '/api/runs', { path }),
+  finishRun: (id: number, end: unknown) => call<{ id: number }>('POST', `/api/runs/${id}/finish`, end),
+  sessions: () => call<{ sessions: SessionInfo[]; kernelIdleTimeout: number }>('GET', '/api/sessions'),
+  shutdownSession: (id: string) => call<unknown>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  deleteNotebook: (path: string) => call<{ path: string }>('POST', '/api/notebook/delete', { path }),
+  openText: (path: string) => call<{ text: string; mtime: number }>('GET', `/api/notebook/text${q(path)}`),
+  saveText: (path: string, text: string, mtime: number) => call<{ mtime: number }>('PUT', `/api/notebook/text${q(path)}`, { text, mtime }),
   runs: () => call<{ file: string; base: string; runs: RunSummary[] }>('GET', '/api/runs'),
   run: (id: number) => call<RunDetail>('GET', `/api/runs/${id}`),
+  sweeps: () => call<{ sweeps: SweepInfo[] }>('GET', '/api/sweeps'),
+  sweep: (id: string) => call<{ sweep: SweepInfo; runs: SweepPointRun[] }>('GET', `/api/sweeps/${encodeURIComponent(id)}`),
 };

@@ -47,4 +47,8 @@ export class BrowserKernelClient implements KernelConnection {
   close(): void {
     this.kernel.shutdown();
   }
+
+  async shutdown(): Promise<void> {
+    this.kernel.shutdown();
+  }
 }

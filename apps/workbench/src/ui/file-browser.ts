@@ -1,5 +1,9 @@
-/** The start page: the notebooks folder (and its subfolders), and a button for a new notebook. */
-import { api, type Entry } from './api.js';
+/**
+ * The start page: the notebooks folder (and its subfolders), a button for a new notebook, a
+ * delete button per notebook (its kernel is shut down with it), and the running Node kernels, each
+ * of which can be shut down (as JupyterLab's "Running Terminals and Kernels").
+ */
+import { api, type Entry, type SessionInfo } from './api.js';
 import { icon } from './icons.js';
 
 function ago(ms: number): string {
@@ -62,6 +66,7 @@ export async function fileBrowser(dir: string): Promise<HTMLElement> {
     when.textContent = ago(entry.mtime);
     a.append(icon(entry.type === 'directory' ? 'folder' : 'file'), name, when);
     li.append(a);
+    if (entry.type === 'notebook') li.append(deleteButton(entry, li));
     list.append(li);
   }
   if (entries.length === 0) {
@@ -72,7 +77,72 @@ export async function fileBrowser(dir: string): Promise<HTMLElement> {
   }
   const main = document.createElement('main');
   main.className = 'wb-browser-main';
-  main.append(list);
+  main.append(list, await kernelsList());
   page.append(header, main);
   return page;
+}
+
+function deleteButton(entry: Entry, row: HTMLElement): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.className = 'wb-file-delete';
+  button.title = `Delete ${entry.name} (and shut down its kernel)`;
+  button.setAttribute('aria-label', button.title);
+  button.append(icon('trash'));
+  button.addEventListener('click', async () => {
+    if (!confirm(`Delete ${entry.path}? Its checkpoint goes too, and its kernel is shut down.`)) return;
+    await api.deleteNotebook(entry.path);
+    row.remove();
+  });
+  return button;
+}
+
+/** The Node kernels the server runs (browser kernels live in their tabs), each with a shutdown button. */
+async function kernelsList(): Promise<HTMLElement> {
+  const section = document.createElement('section');
+  section.className = 'wb-kernels';
+  const title = document.createElement('h2');
+  title.textContent = 'Running kernels';
+  const list = document.createElement('ul');
+  list.className = 'wb-files wb-kernel-list';
+  section.append(title, list);
+  const render = (sessions: SessionInfo[], idleTimeout: number) => {
+    title.title = idleTimeout > 0 ? `Kernels idle for ${idleTimeout} s with no tab open are shut down` : 'Kernels run until shut down here or until the server stops';
+    list.replaceChildren();
+    for (const session of sessions) {
+      const li = document.createElement('li');
+      li.className = 'wb-kernel-row';
+      li.dataset.path = session.path;
+      const name = document.createElement('span');
+      name.className = 'wb-file-name';
+      name.textContent = session.path;
+      const state = document.createElement('span');
+      state.className = 'wb-file-time';
+      const tabs = session.connections ?? 0;
+      state.textContent = [session.state, `${tabs} tab${tabs === 1 ? '' : 's'}`, session.lastActivity ? `last active ${ago(Date.parse(session.lastActivity))}` : ''].filter(Boolean).join(' · ');
+      const stop = document.createElement('button');
+      stop.className = 'wb-kernel-shutdown';
+      stop.dataset.action = 'shutdown-kernel';
+      stop.title = `Shut down the kernel of ${session.path} (its state is lost)`;
+      stop.setAttribute('aria-label', stop.title);
+      stop.append(icon('stop'), 'Shut down');
+      stop.addEventListener('click', async () => {
+        await api.shutdownSession(session.id);
+        await refresh();
+      });
+      li.append(name, state, stop);
+      list.append(li);
+    }
+    if (sessions.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'wb-empty';
+      li.textContent = 'No Node kernels are running.';
+      list.append(li);
+    }
+  };
+  const refresh = async () => {
+    const { sessions, kernelIdleTimeout } = await api.sessions();
+    render(sessions, kernelIdleTimeout);
+  };
+  await refresh();
+  return section;
 }

@@ -13,6 +13,7 @@ export type KernelMessage =
   | { type: 'update_display'; displayId: string; data: MimeBundle; metadata: MimeBundle }
   | { type: 'clear_output'; seq: number; cellId?: string; wait: boolean }
   | { type: 'execute_reply'; seq: number; cellId?: string; status: 'ok' | 'error' | 'aborted'; executionCount: number | null; run?: unknown }
+  | { type: 'metric'; seq: number; cellId?: string; name: string; value: number; step: number }
   | { type: 'interrupted'; result: string }
   | { type: 'restarted' };
 
@@ -24,7 +25,10 @@ export interface KernelConnection {
   restart(): void;
   /** The notebook was renamed. */
   renamed(path: string): void;
+  /** Lets go of the kernel, leaving it running for other tabs (a browser kernel ends). */
   close(): void;
+  /** Ends the kernel itself (the UI's "Shut down the kernel"); the view opens a new connection for the next one. */
+  shutdown(): Promise<void>;
 }
 
 /** The Node kernel's session on the server, over a websocket. */
@@ -94,5 +98,13 @@ export class KernelClient implements KernelConnection {
   close(): void {
     this.closed = true;
     this.socket?.close();
+  }
+
+  /** Ends the server's kernel; this connection stays closed (it would otherwise reconnect and start another). */
+  async shutdown(): Promise<void> {
+    const id = this.sessionId;
+    this.close();
+    this.sessionId = undefined;
+    if (id) await api.shutdownSession(id);
   }
 }

@@ -4,12 +4,14 @@ import { ApiError } from './api.js';
 import { fileBrowser } from './file-browser.js';
 import { NotebookView } from './notebook-view.js';
 import { runsPage } from './runs-page.js';
+import { sweepPage } from './sweep-page.js';
+import { textEditorPage } from './text-editor.js';
 
 function decodePath(rest: string): string {
   return rest.split('/').map(decodeURIComponent).join('/');
 }
 
-function errorPage(title: string, message: string): HTMLElement {
+function errorPage(title: string, message: string, actions: HTMLElement[] = []): HTMLElement {
   const page = document.createElement('div');
   page.className = 'wb-page wb-error-page';
   const h = document.createElement('h1');
@@ -19,7 +21,7 @@ function errorPage(title: string, message: string): HTMLElement {
   const back = document.createElement('a');
   back.href = '/';
   back.textContent = '← All notebooks';
-  page.append(h, p, back);
+  page.append(h, p, ...actions, back);
   return page;
 }
 
@@ -39,6 +41,10 @@ async function route(): Promise<void> {
       const view = await NotebookView.open(file);
       app.replaceChildren(view.root);
       (window as unknown as { wb: unknown }).wb = view;
+    } else if (path === '/runs' && new URLSearchParams(location.search).has('sweep')) {
+      const sweep = new URLSearchParams(location.search).get('sweep')!;
+      document.title = `Sweep ${sweep} · wb`;
+      app.replaceChildren(await sweepPage(sweep));
     } else if (path === '/runs') {
       document.title = 'Runs · wb';
       app.replaceChildren(await runsPage());
@@ -50,7 +56,18 @@ async function route(): Promise<void> {
   } catch (e) {
     const status = e instanceof ApiError ? e.status : 0;
     const title = status === 422 ? 'This file is not a notebook the workbench can read' : status === 403 ? 'Forbidden' : 'Something went wrong';
-    app.replaceChildren(errorPage(title, (e as Error).message));
+    const actions: HTMLElement[] = [];
+    if (status === 422 && path.startsWith('/notebooks/')) {
+      const file = decodePath(path.slice('/notebooks/'.length));
+      const asText = document.createElement('button');
+      asText.className = 'wb-primary';
+      asText.dataset.action = 'open-as-text';
+      asText.textContent = 'Open as text';
+      asText.title = 'Edit the file as text, to repair it';
+      asText.addEventListener('click', async () => app.replaceChildren(await textEditorPage(file, (e as Error).message)));
+      actions.push(asText);
+    }
+    app.replaceChildren(errorPage(title, (e as Error).message, actions));
   }
 }
 

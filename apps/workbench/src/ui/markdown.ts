@@ -4,6 +4,11 @@ import { sanitizeHtml } from './sanitize.js';
 
 marked.setOptions({ gfm: true, breaks: false });
 
+/** Markdown as HTML, NOT sanitised: for a sanitiser of the caller's (the HTML export's). */
+export function markdownToHtml(source: string): string {
+  return marked.parse(source, { async: false }) as string;
+}
+
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(marked.parse(source, { async: false }) as string);
+  return sanitizeHtml(markdownToHtml(source));
 }

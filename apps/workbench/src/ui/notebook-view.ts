@@ -7,13 +7,14 @@
  */
 import type { KeyBinding } from '@codemirror/view';
 import { newCell, notebookLanguage, runsHere } from '../notebook/new.js';
-import type { Cell, CellType, JsonObject, JsonValue, Notebook } from '../notebook/types.js';
+import type { Cell, CellType, JsonObject, JsonValue, Notebook, Output } from '../notebook/types.js';
 import { api } from './api.js';
 import { icon } from './icons.js';
 import { Autosaver, readDraft, type SaveState } from './autosave.js';
 import { CellView } from './cell-view.js';
 import type { KernelConnection, KernelMessage } from './kernel-client.js';
 import { KERNEL_NAMES, kernelKindOf, kernelPicker, openKernel, withKernelKind, type KernelKind } from './kernel-kind.js';
+import { RunAllRecording } from './run-all-record.js';
 
 type Mode = 'command' | 'edit';
 
@@ -43,6 +44,7 @@ const TOOLBAR: Array<[action: string, icon: string, label: string, title: string
   ['interrupt', 'stop', '', 'Interrupt the kernel (I I)'],
   ['restart', 'restart', '', 'Restart the kernel: its state is cleared (0 0)'],
   ['restart-run-all', 'restartRun', '', 'Restart the kernel and run every cell'],
+  ['shutdown-kernel', 'power', '', 'Shut down the kernel (its state and memory are freed; run a cell to start a new one)'],
   ['clear', 'clear', 'Clear', 'Clear every output'],
   '|',
 ];
@@ -66,6 +68,10 @@ export class NotebookView {
   private kernelState = 'starting';
   private backend: string | null = null;
   private connected = false;
+  /** Shut down from the toolbar: the next run (or the banner's button) starts a new kernel. */
+  private kernelShutDown = false;
+  /** The "Run all" being recorded in the run history, until its last cell replies. */
+  private recording: RunAllRecording | undefined;
 
   constructor(
     private path: string,
@@ -156,16 +162,17 @@ export class NotebookView {
   }
 
   /**
-   * The picker: the other kind of kernel from now on, remembered in the notebook. The one left
-   * behind is let go (a browser kernel ends; the server keeps a Node kernel for other tabs), and
-   * cells waiting on it no longer wait.
+   * The picker: the other kind of kernel from now on. The notebook remembers it once the user
+   * saves (Ctrl-S, the save button), not before: trying a kernel does not change the file, and
+   * the header says the choice is not saved yet. The one left behind is let go (a browser kernel
+   * ends; the server keeps a Node kernel for other tabs), and cells waiting on it no longer wait.
    */
   private switchKernel(kind: KernelKind): void {
     if (kind === this.kernelKind) return;
+    this.recording?.interrupted();
+    this.recording = undefined;
     this.kernel.close();
     this.kernelKind = kind;
-    this.nb.metadata = withKernelKind(this.nb.metadata, kind);
-    this.changed();
     for (const view of this.views) {
       if (view.seq === undefined && !view.el.classList.contains('wb-running')) continue;
       view.seq = undefined;
@@ -176,6 +183,36 @@ export class NotebookView {
     this.connected = false;
     if (this.banner.dataset.kind === 'kernel') this.hideBanner();
     this.kernel = this.openKernel();
+    this.showKernel();
+    this.connectKernel();
+  }
+
+  /** Ends the kernel (not just this tab's connection); the banner offers a new one, and so does running a cell. */
+  private async shutdownKernel(): Promise<void> {
+    this.recording?.interrupted();
+    this.recording = undefined;
+    const kernel = this.kernel;
+    this.kernel = this.openKernel();
+    await kernel.shutdown();
+    for (const view of this.views) {
+      if (view.seq === undefined && !view.el.classList.contains('wb-running')) continue;
+      view.seq = undefined;
+      if (view.cell.cell_type === 'code') view.setPrompt(view.cell.execution_count);
+    }
+    this.kernelState = 'shut down';
+    this.backend = null;
+    this.connected = true;
+    this.kernelShutDown = true;
+    this.showKernel();
+    this.showBanner('The kernel is shut down.', [['Start a new kernel', () => this.startKernelAgain()]], 'kernel');
+  }
+
+  private startKernelAgain(): void {
+    if (!this.kernelShutDown) return;
+    this.kernelShutDown = false;
+    this.kernelState = 'starting';
+    this.connected = false;
+    if (this.banner.dataset.kind === 'kernel') this.hideBanner();
     this.showKernel();
     this.connectKernel();
   }
@@ -395,6 +432,7 @@ export class NotebookView {
     view.clearOutputs();
     view.seq = undefined;
     view.setQueued();
+    this.startKernelAgain();
     this.kernel.execute(view.cell.id, view.cell.source);
     this.changed();
   }
@@ -410,6 +448,16 @@ export class NotebookView {
     else this.select(this.selected + 1, 'command');
   }
 
+  /** Run all, recorded in the run history like `wb run`. */
+  private runAll(): void {
+    this.recording?.interrupted();
+    const cells = new Map(this.views.flatMap((v, i) => (v.cell.cell_type === 'code' ? [[v.cell.id, i] as const] : [])));
+    this.recording = cells.size
+      ? new RunAllRecording(this.path, cells, (id) => (this.viewFor(id)?.cell as { outputs?: Output[] } | undefined)?.outputs ?? [], (m) => this.toast(m))
+      : undefined;
+    this.runRange(0, this.views.length);
+  }
+
   private runRange(from: number, to: number): void {
     for (const view of this.views.slice(from, to)) this.runCell(view);
   }
@@ -417,7 +465,9 @@ export class NotebookView {
   private async act(action: string): Promise<void> {
     switch (action) {
       case 'save':
+        if (kernelKindOf(this.nb) !== this.kernelKind) this.nb.metadata = withKernelKind(this.nb.metadata, this.kernelKind);
         await this.saver.save({ checkpoint: true });
+        this.showKernel();
         break;
       case 'insert-below':
         this.insert(1, 'code', 'edit');
@@ -435,7 +485,7 @@ export class NotebookView {
         this.runAndAdvance();
         break;
       case 'run-all':
-        this.runRange(0, this.views.length);
+        this.runAll();
         break;
       case 'run-above':
         this.runRange(0, this.selected);
@@ -449,9 +499,12 @@ export class NotebookView {
       case 'restart':
         this.kernel.restart();
         break;
+      case 'shutdown-kernel':
+        await this.shutdownKernel();
+        break;
       case 'restart-run-all':
         this.kernel.restart();
-        this.runRange(0, this.views.length);
+        this.runAll();
         break;
       case 'clear':
         for (const view of this.views) view.clearOutputs();
@@ -490,6 +543,7 @@ export class NotebookView {
   }
 
   private onKernel(message: KernelMessage): void {
+    if (this.recording?.note(message)) this.recording = undefined;
     switch (message.type) {
       case 'status':
         this.kernelState = message.state;
@@ -560,6 +614,9 @@ export class NotebookView {
     this.kernelEl.replaceChildren(
       el('span', { class: 'wb-dot' }),
       el('span', { class: 'wb-kernel-name' }, KERNEL_NAMES[this.kernelKind]),
+      ...(kernelKindOf(this.nb) === this.kernelKind
+        ? []
+        : [el('span', { class: 'wb-kernel-unsaved', title: `The notebook is stored with the ${KERNEL_NAMES[kernelKindOf(this.nb)]}; save (Ctrl-S) to keep this choice` }, 'not saved')]),
       el('span', { class: 'wb-backend', title: 'tfjs backend in use' }, this.backend ?? '…'),
       el('span', { class: 'wb-kernel-state' }, state),
     );

@@ -12,6 +12,7 @@ const GROUP_LABEL: Record<FieldGroup, string> = {
   metric: 'final metric',
   version: 'version',
   input: 'input sha256',
+  model: 'hub model commit',
 };
 
 /** A cell; plain createElement/append so that the tests can draw it in linkedom too. */

@@ -26,7 +26,7 @@ function duration(run: RunSummary): string {
 const notebookHref = (path: string) => `/notebooks/${path.split('/').map(encodeURIComponent).join('/')}`;
 
 export async function runsPage(): Promise<HTMLElement> {
-  const { file, runs } = await api.runs();
+  const [{ file, runs }, { sweeps }] = await Promise.all([api.runs(), api.sweeps().catch(() => ({ sweeps: [] }))]);
   const selected = new Set<number>();
   const details = new Map<number, Promise<RunDetail>>();
   let notebook = '';
@@ -56,6 +56,17 @@ export async function runsPage(): Promise<HTMLElement> {
   const hint = el('span', 'wb-muted');
   const clear = el('button', 'wb-button', 'Clear selection');
   toolbar.append(filter, hint, clear);
+  // Each sweep (`wb sweep`) has its own view: its points as one table, the metric against a parameter.
+  if (sweeps.length > 0) {
+    const links = el('nav', 'wb-sweep-links', 'Sweeps: ');
+    for (const sweep of sweeps) {
+      const a = el('a', '', sweep.id);
+      a.href = `/runs?sweep=${encodeURIComponent(sweep.id)}`;
+      a.title = `${sweep.points} points, ${sweep.metric}, ${sweep.status}`;
+      links.append(a, ' ');
+    }
+    toolbar.append(links);
+  }
   const tableBox = el('div', 'wb-runs-table-box');
   const compare = el('section', 'wb-compare');
   main.append(toolbar, tableBox, compare);

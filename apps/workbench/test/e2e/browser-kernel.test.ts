@@ -55,6 +55,7 @@ async function waitIdle(timeout = 30_000): Promise<void> {
       newCell('code', 'let spins = 0;\nwhile (true) {\n  spins++;\n}'),
       newCell('code', 'spins > 0'),
       newCell('code', 'close()'),
+      newCell('code', "import { tf } from '@wb/core';\ntf.square(tf.tensor1d([1, 2, 3])).dataSync().join(',')"),
     ];
     writeFileSync(join(wb.dir, 'browser.ipynb'), serializeNotebook(nb));
     browser = await launchChromium();
@@ -121,5 +122,19 @@ async function waitIdle(timeout = 30_000): Promise<void> {
     // A new worker: the state is gone.
     await expect.poll(() => cell(2).locator('.wb-traceback').textContent()).toContain('spins is not defined');
     expect(pageErrors).toEqual([]);
+  });
+
+  it("refuses a synchronous read on WebGPU, which tfjs would answer with zeros (WebGL's works)", async () => {
+    await waitIdle();
+    const backend = (await page.textContent('.wb-backend'))!;
+    await runCell(4);
+    await waitIdle();
+    if (backend === 'webgpu') {
+      await expect.poll(() => cell(4).locator('.wb-traceback').textContent()).toContain('dataSync(), arraySync() and bufferSync() cannot read a tensor on the WebGPU backend');
+    } else {
+      expect(await cell(4).locator('.wb-output-execute_result').textContent()).toContain('1,4,9');
+    }
+    // And no tfjs warning about synchronous reads shown as output.
+    expect(await cell(4).locator('.wb-output-stream').count()).toBe(0);
   });
 });

@@ -7,9 +7,12 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 export const wbPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'wb.js');
 
-export async function wbRun(args: string[], options: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function wbRun(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [wbPath, ...args], { maxBuffer: 64 << 20, cwd: options.cwd });
+    const { stdout, stderr } = await run(process.execPath, [wbPath, ...args], { maxBuffer: 64 << 20, cwd: options.cwd, env: options.env ? { ...process.env, ...options.env } : undefined });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const error = e as { stdout: string; stderr: string; code: number };

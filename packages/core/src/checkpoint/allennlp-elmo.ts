@@ -11,13 +11,13 @@ import {
   checkElmoWeights,
   elmoNames,
   elmoWeightShapes,
-  ElmoModel,
-  type ElmoModelOptions,
+  type ElmoModel,
   type ElmoOptions,
   type ElmoWeights,
 } from '../models/elmo.js';
+import { modelFolderPath } from '../hub/model-source.js';
 import { diskFiles } from './disk-files.js';
-import { elmoWeightsFromHdf5, elmoWeightsFromSafetensors, hasHdf5Signature, parseElmoOptionsText, pickElmoWeightFile } from './elmo-folder.js';
+import { elmoWeightsFromHdf5, hasHdf5Signature, parseElmoOptionsText, pickElmoWeightFile } from './elmo-folder.js';
 import { writeSafetensors } from './safetensors.js';
 
 type H5 = typeof import('h5wasm/node').default;
@@ -51,7 +51,7 @@ export function resolveElmoFiles(source: string | Partial<ElmoFiles>): ElmoFiles
     }
     return { optionsPath: resolve(source.optionsPath), weightsPath: resolve(source.weightsPath) };
   }
-  const dir = resolve(source);
+  const dir = modelFolderPath(source);
   const pick = pickElmoWeightFile(diskFiles(dir));
   return { optionsPath: join(dir, 'options.json'), weightsPath: join(dir, pick) };
 }
@@ -99,6 +99,11 @@ function hasHdf5SignatureOnDisk(path: string): boolean {
  * else in the file is ignored.
  */
 export async function readElmoHdf5(path: string, options: ElmoOptions, optionsSource = 'options.json'): Promise<ElmoWeights> {
+  return withHdf5File(path, (h5wasm, file) => elmoWeightsFromHdf5(h5wasm, file, path, options, optionsSource));
+}
+
+/** Opens an hdf5 file on disk with h5wasm, checked, and gives it to `read`; errors name the file. */
+export async function withHdf5File<T>(path: string, read: (h5wasm: H5, file: InstanceType<H5['File']>) => T): Promise<T> {
   const h5wasm = await h5();
   if (!existsSync(path)) throw new Error(`ELMo weight file ${path} does not exist`);
   if (!hasHdf5SignatureOnDisk(path)) throw new Error(`${path}: not an hdf5 file (no HDF5 signature; truncated or another format?)`);
@@ -109,31 +114,22 @@ export async function readElmoHdf5(path: string, options: ElmoOptions, optionsSo
     throw new Error(`${path}: not a readable hdf5 file (${(e as Error).message})`);
   }
   try {
-    return elmoWeightsFromHdf5(h5wasm, file, path, options, optionsSource);
+    return read(h5wasm, file);
+  } catch (e) {
+    // h5wasm's own errors (a damaged file) do not say which file.
+    const message = (e as Error).message ?? String(e);
+    throw message.startsWith(path) ? e : new Error(`${path}: not a readable hdf5 file (${message})`, { cause: e });
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // A damaged file may not close cleanly; nothing of it is kept.
+    }
   }
 }
 
-function readElmoSafetensors(path: string, options: ElmoOptions, optionsSource: string): ElmoWeights {
-  return elmoWeightsFromSafetensors(new Uint8Array(readFileSync(path)), path, options, optionsSource);
-}
-
-/** Reads options + weights of an AllenNLP ELMo folder (or explicit file paths) without building a model. */
-export async function readElmoCheckpoint(source: string | ElmoFiles): Promise<{ options: ElmoOptions; weights: ElmoWeights } & ElmoFiles> {
-  const files = resolveElmoFiles(source);
-  const options = readElmoOptions(files.optionsPath);
-  const weights = files.weightsPath.endsWith('.safetensors')
-    ? readElmoSafetensors(files.weightsPath, options, files.optionsPath)
-    : await readElmoHdf5(files.weightsPath, options, files.optionsPath);
-  return { options, weights, ...files };
-}
-
-/** Loads an AllenNLP ELMo: a folder with options.json + *.hdf5, or { optionsPath, weightsPath }. */
-export async function loadElmo(source: string | ElmoFiles, modelOptions: ElmoModelOptions = {}): Promise<ElmoModel> {
-  const { options, weights } = await readElmoCheckpoint(source);
-  return new ElmoModel(options, weights, modelOptions);
-}
+// Loading (a folder, a hub id, or { optionsPath, weightsPath }) is core's one loader (`load-model.ts`).
+export { loadElmo } from '../load.js';
 
 /** Writes `tensors` as an hdf5 file in AllenNLP's layout (nested groups from the '/' in the names). */
 export async function writeElmoHdf5(path: string, tensors: Record<string, { shape: number[]; data: Float32Array }>): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { bertWeightShapes, isLinearWeight, type BertConfig, type BertWeights } from '../models/bert.js';
+import { parseConfigJson } from './config-fields.js';
 import { bertConfigFromJson, bertConfigToJson } from './hf-config.js';
 import { readSafetensors, writeSafetensors, type StoredTensor } from './safetensors.js';
 import { normaliseWeightNames } from './weight-names.js';
@@ -27,11 +28,14 @@ export interface StoredBert {
   config: BertConfig;
   configJson: Record<string, unknown>;
   tensors: Map<string, StoredTensor>;
+  /** Where the tensors came from (the weight file), for messages. */
   source: string;
+  /** Where the config came from, for messages (default "config.json"). */
+  configSource?: string;
 }
 
 /** Validates stored tensors against the config and turns them into tfjs tensors. */
-export function bertFromStored({ config, configJson, tensors, source }: StoredBert): BertCheckpoint {
+export function bertFromStored({ config, configJson, tensors, source, configSource = 'config.json' }: StoredBert): BertCheckpoint {
   const named = normaliseWeightNames(tensors, 'bert.', source);
   const has = (name: string) => named.has(name);
   // BertForPreTraining may store the MLM bias only as the decoder's bias.
@@ -54,13 +58,13 @@ export function bertFromStored({ config, configJson, tensors, source }: StoredBe
       missing.length ? `missing weights for the config (${missing.length}): ${listNames(missing)}` : '',
       unexpected.length ? `unexpected weights not used by a BERT of this config (${unexpected.length}): ${listNames(unexpected)}` : '',
     ];
-    throw new Error(`${source}: ${problems.filter(Boolean).join('; ')}`);
+    throw new Error(`${source}: ${problems.filter(Boolean).join('; ')} (the config is ${configSource})`);
   }
   const mismatched = Object.entries(expected)
     .filter(([name, shape]) => !sameShape(named.get(name)!.shape, shape))
     .map(([name, shape]) => `${name}: config needs [${shape}] but the checkpoint has [${named.get(name)!.shape}]`);
   if (mismatched.length) {
-    throw new Error(`${source}: weights do not match config.json:\n  ${mismatched.join('\n  ')}`);
+    throw new Error(`${source}: weights do not match ${configSource}:\n  ${mismatched.join('\n  ')}`);
   }
 
   const weights: BertWeights = {};
@@ -71,13 +75,9 @@ export function bertFromStored({ config, configJson, tensors, source }: StoredBe
 }
 
 export function parseBertConfig(text: string, source: string): { config: BertConfig; configJson: Record<string, unknown> } {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`);
-  }
-  return { config: bertConfigFromJson(json, source), configJson: json };
+  const json = parseConfigJson(text, source);
+  // bertConfigFromJson refuses anything but an object (a config.json of `null` included).
+  return { config: bertConfigFromJson(json, source), configJson: json as Record<string, unknown> };
 }
 
 /** Encoder, pooler and heads as safetensors in the BertForPreTraining layout (`bert.` prefix). */

@@ -52,10 +52,16 @@ export function readModelTensorsFrom(files: ModelFiles): Map<string, StoredTenso
 /** Config and weights of a BERT folder, checked against each other; `files` is the folder they came from. */
 export function bertCheckpointFromFiles(source: ModelFiles): BertCheckpoint & { files: ModelFiles } {
   const files = resolveModelFolder(source);
-  if (!files.kind('config.json')) throw new Error(`${files.location}: no config.json`);
+  if (!files.kind('config.json')) {
+    // Say what the folder is when it is a model of another kind (`wb nsp --model models/elmo-mini`).
+    const what = files.kind('options.json') ? 'this is an ELMo folder (options.json), not a BERT one' : 'no config.json';
+    throw new Error(`${files.location}: ${what}; a BERT folder has config.json and model.safetensors`);
+  }
   const { config, configJson } = parseBertConfig(files.text('config.json'), files.path('config.json'));
   const tensors = readModelTensorsFrom(files);
-  return { ...bertFromStored({ config, configJson, tensors, source: files.location }), files };
+  // Errors about the weights name the file(s) they came from.
+  const weightsSource = files.kind('model.safetensors') ? files.path('model.safetensors') : files.path('model.safetensors.index.json');
+  return { ...bertFromStored({ config, configJson, tensors, source: weightsSource, configSource: files.path('config.json') }), files };
 }
 
 /** A BERT folder as a model with its tokenizer. */
@@ -63,19 +69,11 @@ export function bertFromFiles(source: ModelFiles): BertModel {
   const checkpoint = bertCheckpointFromFiles(source);
   const tokenizer = bertTokenizerFromFiles(checkpoint.files);
   if (tokenizer.vocabSize > checkpoint.config.vocabSize) {
+    const files = checkpoint.files;
+    const tokenizerFile = files.path(files.kind('tokenizer.json') ? 'tokenizer.json' : 'vocab.txt');
     throw new Error(
-      `${checkpoint.files.location}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize}`,
+      `${tokenizerFile}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize} (${files.path('config.json')})`,
     );
   }
   return new BertModel(checkpoint.config, checkpoint.weights, tokenizer);
-}
-
-export type ModelFamily = 'bert' | 'elmo';
-
-/** BERT folders have config.json; AllenNLP ELMo folders have options.json + an hdf5 file. */
-export function modelFamilyOf(source: ModelFiles): ModelFamily {
-  const files = resolveModelFolder(source);
-  if (files.kind('config.json')) return 'bert';
-  if (files.kind('options.json')) return 'elmo';
-  throw new Error(`${files.location}: neither config.json (BERT) nor options.json (ELMo) found`);
 }

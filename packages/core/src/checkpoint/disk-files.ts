@@ -15,9 +15,20 @@ export function diskFiles(dir: string): ModelFiles {
         return undefined;
       }
     },
-    list: (name = '') => readdirSync(path(name)),
-    bytes: (name) => readFileSync(path(name)),
-    text: (name) => readFileSync(path(name), 'utf8'),
+    list: (name = '') => named(path(name), () => readdirSync(path(name))),
+    bytes: (name) => named(path(name), () => readFileSync(path(name))),
+    text: (name) => named(path(name), () => readFileSync(path(name), 'utf8')),
     folder: (name) => diskFiles(path(name)),
   };
+}
+
+/** Runs a read; its error names the path (Node's EISDIR on a read does not). */
+function named<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    const why = error.code === 'EISDIR' ? 'is a folder, expected a file' : error.code === 'ENOENT' ? 'does not exist' : error.code === 'ENOTDIR' ? 'is not a folder' : error.message;
+    throw new Error(`${path}: ${why}`, { cause: e });
+  }
 }

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, File as H5File } from 'h5wasm';
 import { elmoNames, elmoWeightShapes, parseElmoOptions, type ElmoOptions, type ElmoWeights } from '../models/elmo.js';
+import { parseConfigJson } from './config-fields.js';
 import type { ModelFiles } from './model-files.js';
 import { readSafetensors } from './safetensors.js';
 
@@ -40,13 +41,7 @@ export function pickElmoWeightFile(files: ModelFiles): string {
 
 /** options.json's text, parsed and checked; `path` names it in errors. */
 export function parseElmoOptionsText(text: string, path: string): ElmoOptions {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseElmoOptions(json, path);
+  return parseElmoOptions(parseConfigJson(text, path), path);
 }
 
 /** Weights from a safetensors file's bytes (the names are the hdf5 dataset names). */

@@ -1,9 +1,9 @@
 /**
  * Read access to the files of a model folder, wherever the folder is: on disk (`diskFiles`, Node)
- * or behind the workbench's HTTP server (its browser kernel). The folder loaders (`bert-folder.ts`,
- * `elmo-folder.ts`, `tokenize/from-files.ts`) read only through this interface, so one copy of
- * "which files, in which order, checked how" serves every environment; the parsing underneath is
- * bytes in, model out.
+ * or behind the workbench's HTTP server (its browser kernel). The one loader (`load-model.ts`) and
+ * the families it dispatches to (`models/families.ts`) read only through this interface, so one
+ * copy of "which files, in which order, checked how" serves every environment; the parsing
+ * underneath is bytes in, model out.
  *
  * Reads are synchronous because the Node API always was (`loadBertCheckpoint`, used by the
  * tasks package, returns its result directly). A browser implementation runs in a Web Worker,

@@ -2,39 +2,19 @@
  * Model folders on disk (Node): a plain Hugging Face folder (`config.json`, `model.safetensors`,
  * vocab), a sharded one (`model.safetensors.index.json`), or the hub cache's download layout
  * (`models--org--name/refs/main` naming a folder under `snapshots/`). What is read, and how, is
- * `bert-folder.ts` (browser-safe); these are its Node entry points, plus saving.
+ * `load-model.ts` (browser-safe, for every family); this file saves BERT folders.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { BertConfig, BertWeights } from '../models/bert.js';
-import { bertConfigToJson, bertToSafetensors, type BertCheckpoint } from './bert-checkpoint.js';
-import { bertCheckpointFromFiles, readModelTensorsFrom, resolveModelFolder } from './bert-folder.js';
-import { diskFiles } from './disk-files.js';
-import type { StoredTensor } from './safetensors.js';
+import { bertConfigToJson, bertToSafetensors } from './bert-checkpoint.js';
 
-/** The folder holding the files: `dir` itself, or the snapshot a hub cache entry points at. */
-export function resolveModelDir(dir: string): string {
-  return resolveModelFolder(diskFiles(resolve(dir))).location;
-}
+// The loaders that lived here are core's one loader now (`load-model.ts`); kept under these imports.
+export { loadBertCheckpoint, readModelTensors, resolveModelDir } from '../load.js';
 
-/** Every tensor of the folder's safetensors file(s). */
-export function readModelTensors(dir: string): Map<string, StoredTensor> {
-  return readModelTensorsFrom(diskFiles(dir));
-}
-
-export function loadBertCheckpoint(dir: string): BertCheckpoint & { dir: string } {
-  const { files, ...checkpoint } = bertCheckpointFromFiles(diskFiles(resolve(dir)));
-  return { ...checkpoint, dir: files.location };
-}
-
-/** Writes bytes next to their final name first, so a crash never leaves a half-written file. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
+export { writeFileAtomic };
 
 export function saveBertCheckpoint(
   dir: string,

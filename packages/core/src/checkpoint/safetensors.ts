@@ -32,73 +32,138 @@ export class SafetensorsError extends Error {
 /** Header larger than this is certainly corruption (the reference implementation caps at 100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
 
-/** Parses a safetensors buffer; `source` (a file name) prefixes every error. */
+interface TensorEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  size: number;
+  begin: number;
+  end: number;
+}
+
+/**
+ * Parses a safetensors buffer; `source` (a file name) prefixes every error. The header is checked
+ * as the reference implementation (`safetensors` `Metadata::validate`) checks it: UTF-8 JSON
+ * object; `__metadata__` a map of strings; each tensor a known dtype string, a shape of
+ * non-negative integers and `data_offsets` whose span is exactly the shape's bytes; and the
+ * tensors, sorted by offset, tile the data section exactly: each starts where the previous ended
+ * (no gaps, no overlaps, no two names for the same bytes) and the last ends at the end of the file.
+ */
 export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
   if (bytes.byteLength < 8) {
     throw new SafetensorsError(source, `file is ${bytes.byteLength} bytes, too short for the 8-byte header length`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > MAX_HEADER_BYTES || 8 + headerLength > bytes.byteLength) {
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES) || 8n + headerLength > BigInt(bytes.byteLength)) {
     throw new SafetensorsError(
       source,
       `header length ${headerLength} does not fit in a file of ${bytes.byteLength} bytes (truncated or not safetensors)`,
     );
   }
-  let header: Record<string, unknown>;
+  const dataStart = 8 + Number(headerLength);
+  const header = parseHeader(bytes.subarray(8, dataStart), source);
+  const dataLength = bytes.byteLength - dataStart;
+  let metadata: Record<string, string> = {};
+  const entries: TensorEntry[] = [];
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') metadata = checkMetadata(entry, source);
+    else entries.push(checkTensorEntry(name, entry, source));
+  }
+  // Sorted by offsets, the tensors must tile [0, dataLength) exactly (as the reference validates).
+  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const t of byOffset) {
+    if (t.begin !== covered) {
+      const before = byOffset.find((other) => other !== t && other.end > t.begin && other.begin <= t.begin);
+      throw new SafetensorsError(
+        source,
+        t.begin < covered
+          ? `tensor "${t.name}" data_offsets [${t.begin}, ${t.end}] overlap${before ? ` tensor "${before.name}" [${before.begin}, ${before.end}]` : ' another tensor'}`
+          : `tensor "${t.name}" data_offsets [${t.begin}, ${t.end}] leave a gap: the bytes [${covered}, ${t.begin}) belong to no tensor`,
+      );
+    }
+    if (t.end > dataLength) {
+      throw new SafetensorsError(
+        source,
+        `tensor "${t.name}" data_offsets [${t.begin}, ${t.end}] lie outside the ${dataLength} data bytes (truncated file?)`,
+      );
+    }
+    covered = t.end;
+  }
+  if (covered !== dataLength) {
+    throw new SafetensorsError(
+      source,
+      `the tensors cover ${covered} of the ${dataLength} data bytes: ${dataLength - covered} trailing bytes belong to no tensor`,
+    );
+  }
+  const tensors = new Map<string, StoredTensor>();
+  for (const t of entries) {
+    tensors.set(t.name, {
+      dtype: t.dtype,
+      shape: t.shape,
+      data: toFloat32(bytes.subarray(dataStart + t.begin, dataStart + t.end), t.dtype, t.size),
+    });
+  }
+  return { tensors, metadata };
+}
+
+function parseHeader(raw: Uint8Array, source: string): Record<string, unknown> {
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new SafetensorsError(source, 'header is not valid UTF-8');
+  }
+  if (!text.startsWith('{')) throw new SafetensorsError(source, 'header must be a JSON object (it does not start with "{")');
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
   } catch (e) {
     throw new SafetensorsError(source, `header is not valid JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new SafetensorsError(source, 'header must be a JSON object');
   }
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.byteLength - dataStart;
-  const tensors = new Map<string, StoredTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = (entry ?? {}) as Record<string, string>;
-      continue;
-    }
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as {
-      dtype?: string;
-      shape?: unknown;
-      data_offsets?: unknown;
-    };
-    if (!dtype || !(dtype in BYTES_PER_ELEMENT)) {
-      throw new SafetensorsError(source, `tensor "${name}" has unsupported dtype ${JSON.stringify(dtype)}`);
-    }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new SafetensorsError(source, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0)) {
-      throw new SafetensorsError(source, `tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
-    }
-    const [begin, end] = offsets as [number, number];
-    if (begin > end || end > dataLength) {
-      throw new SafetensorsError(
-        source,
-        `tensor "${name}" data_offsets [${begin}, ${end}] lie outside the ${dataLength} data bytes (truncated file?)`,
-      );
-    }
-    const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    const expected = size * BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
-    if (end - begin !== expected) {
-      throw new SafetensorsError(
-        source,
-        `tensor "${name}": shape [${shape}] × ${dtype} needs ${expected} bytes but data_offsets span ${end - begin}`,
-      );
-    }
-    tensors.set(name, {
-      dtype: dtype as SafetensorsDtype,
-      shape: shape as number[],
-      data: toFloat32(bytes.subarray(dataStart + begin, dataStart + end), dtype as SafetensorsDtype, size),
-    });
+  return header as Record<string, unknown>;
+}
+
+function checkMetadata(entry: unknown, source: string): Record<string, string> {
+  if (entry === null) return {};
+  if (typeof entry !== 'object' || Array.isArray(entry) || !Object.values(entry).every((v) => typeof v === 'string')) {
+    throw new SafetensorsError(source, `"__metadata__" must map names to strings, got ${JSON.stringify(entry).slice(0, 80)}`);
   }
-  return { tensors, metadata };
+  return { ...(entry as Record<string, string>) };
+}
+
+function checkTensorEntry(name: string, entry: unknown, source: string): TensorEntry {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new SafetensorsError(source, `tensor "${name}" must be an object with dtype, shape and data_offsets`);
+  }
+  const { dtype, shape, data_offsets: offsets } = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, dtype)) {
+    throw new SafetensorsError(
+      source,
+      `tensor "${name}" has unsupported dtype ${JSON.stringify(dtype)} (expected one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')})`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new SafetensorsError(source, `tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+    throw new SafetensorsError(source, `tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (begin > end) throw new SafetensorsError(source, `tensor "${name}" data_offsets [${begin}, ${end}] end before they begin`);
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  const expected = size * BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
+  if (!Number.isSafeInteger(expected) || end - begin !== expected) {
+    throw new SafetensorsError(
+      source,
+      `tensor "${name}": shape [${shape}] × ${dtype} needs ${expected} bytes but data_offsets span ${end - begin}`,
+    );
+  }
+  return { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], size, begin, end };
 }
 
 function toFloat32(raw: Uint8Array, dtype: SafetensorsDtype, size: number): Float32Array {

@@ -215,6 +215,8 @@ export function bertLayer(
     const p = `encoder.layer.${layer}.`;
     const w = (name: string) => weights[p + name];
     const heads = config.numAttentionHeads;
+    // Three matmuls, not one on concatenated weights: on tfjs-wasm the fused form measured slower
+    // (split copies, and XNNPACK repacks a weight it has not seen: bench/README.md).
     const q = splitHeads(linear(hidden, w('attention.self.query.weight'), w('attention.self.query.bias')), heads);
     const k = splitHeads(linear(hidden, w('attention.self.key.weight'), w('attention.self.key.bias')), heads);
     const v = splitHeads(linear(hidden, w('attention.self.value.weight'), w('attention.self.value.bias')), heads);

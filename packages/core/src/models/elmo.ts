@@ -24,12 +24,14 @@
  * the backward LSTM runs over each sentence reversed within its own length, from a zero state.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ContextualEmbedder, EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
+import type { EmbeddedSentence, EmbeddedWord, EmbedOptions } from '../embed.js';
+import { unsupported, type FeatureOptions, type FillMaskPrediction, type Generation, type LanguageModel, type ModelInput, type TokenFeatures } from './language-model.js';
 import { dense } from '../ops/dense.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { Rng } from '../train/rng.js';
 import { basicTokenize } from '../tokenize/basic.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../tokenize/elmo-chars.js';
+import { booleanField, configObject, describeValue, finiteNumber, nonNegativeInt, oneOf, positiveInt, section } from '../checkpoint/config-fields.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options (AllenNLP's / bilm-tf's options.json, kept as is)
@@ -61,38 +63,69 @@ export interface ElmoOptions {
 
 export type ElmoWeights = Record<string, tf.Tensor>;
 
-/** Parses and checks options.json; `source` names the file in errors. */
+/**
+ * Upper bounds on what options.json may ask for: far above the largest published ELMo (dim 4096,
+ * projection 512, 2 layers, 2048 filters of width ≤ 7, 2 highway layers), far below what would
+ * exhaust memory before the weights are even read.
+ */
+export const ELMO_OPTION_LIMITS = {
+  dim: 1 << 16,
+  projectionDim: 1 << 14,
+  layers: 16,
+  charEmbeddingDim: 4096,
+  filterKinds: 64,
+  filterCount: 1 << 14,
+  totalFilters: 1 << 16,
+  highway: 16,
+  maxCharacters: 1024,
+  characters: 1 << 16,
+  clip: 1e6,
+} as const;
+
+/** Parses and checks options.json, every field by type and range; `source` names the file in errors. */
 export function parseElmoOptions(json: unknown, source = 'options.json'): ElmoOptions {
-  const o = json as Partial<ElmoOptions>;
-  const need = (cond: unknown, what: string) => {
-    if (!cond) throw new Error(`${source}: ${what}`);
+  const limits = ELMO_OPTION_LIMITS;
+  const o = configObject(json, source, 'options.json (with "lstm" and "char_cnn")');
+  const lstm = section(o, 'lstm', source)!;
+  const cnn = section(o, 'char_cnn', source)!;
+  const at = { lstm: { path: 'lstm' }, cnn: { path: 'char_cnn' } };
+  const clip = (key: string) =>
+    lstm[key] === undefined || lstm[key] === null ? lstm[key] as null | undefined : finiteNumber(lstm, key, { ...at.lstm, min: 0, max: limits.clip }, source);
+  const parsedLstm: ElmoOptions['lstm'] = {
+    ...lstm,
+    dim: positiveInt(lstm, 'dim', { ...at.lstm, max: limits.dim }, source),
+    projection_dim: positiveInt(lstm, 'projection_dim', { ...at.lstm, max: limits.projectionDim }, source),
+    n_layers: positiveInt(lstm, 'n_layers', { ...at.lstm, max: limits.layers, default: 1 }, source),
+    cell_clip: clip('cell_clip'),
+    proj_clip: clip('proj_clip'),
+    use_skip_connections: booleanField(lstm, 'use_skip_connections', { ...at.lstm, default: false }, source),
   };
-  need(o && typeof o === 'object', 'must be a JSON object with "lstm" and "char_cnn"');
-  need(o.lstm && typeof o.lstm === 'object', 'missing "lstm"');
-  need(o.char_cnn && typeof o.char_cnn === 'object', 'missing "char_cnn"');
-  const { lstm, char_cnn: cnn } = o as ElmoOptions;
-  for (const key of ['dim', 'projection_dim'] as const) {
-    need(Number.isInteger(lstm[key]) && lstm[key] > 0, `lstm.${key} must be a positive integer (got ${JSON.stringify(lstm[key])})`);
+  const embedding = section(cnn, 'embedding', source, at.cnn)!;
+  const embeddingDim = positiveInt(embedding, 'dim', { path: 'char_cnn.embedding', max: limits.charEmbeddingDim }, source);
+  const maxChars = positiveInt(cnn, 'max_characters_per_token', { ...at.cnn, max: limits.maxCharacters, default: 50 }, source);
+  const filters = cnn.filters;
+  const isPair = (f: unknown) =>
+    Array.isArray(f) && f.length === 2 && f.every((v) => Number.isSafeInteger(v) && v > 0) && f[0] <= maxChars && f[1] <= limits.filterCount;
+  if (!Array.isArray(filters) || filters.length === 0 || filters.length > limits.filterKinds || !filters.every(isPair)) {
+    throw new Error(
+      `${source}: char_cnn.filters must be a list of [width, count] pairs (at most ${limits.filterKinds}, ` +
+        `width 1..max_characters_per_token = ${maxChars}, count 1..${limits.filterCount}) (got ${describeValue(filters)})`,
+    );
   }
-  const nLayers = lstm.n_layers ?? 1;
-  need(Number.isInteger(nLayers) && nLayers > 0, `lstm.n_layers must be a positive integer (got ${JSON.stringify(lstm.n_layers)})`);
-  need(cnn.embedding && Number.isInteger(cnn.embedding.dim), 'char_cnn.embedding.dim must be an integer');
-  need(
-    Array.isArray(cnn.filters) && cnn.filters.length > 0 &&
-      cnn.filters.every((f) => Array.isArray(f) && f.length === 2 && f.every((v) => Number.isInteger(v) && v > 0)),
-    `char_cnn.filters must be a list of [width, count] pairs (got ${JSON.stringify(cnn.filters)})`,
-  );
-  const activation = cnn.activation ?? 'relu';
-  need(activation === 'relu' || activation === 'tanh', `char_cnn.activation must be "relu" or "tanh" (got ${JSON.stringify(cnn.activation)})`);
-  const maxChars = cnn.max_characters_per_token ?? 50;
-  need(
-    cnn.filters.every(([w]) => w <= maxChars),
-    `char_cnn.filters has a width above max_characters_per_token (${maxChars})`,
-  );
+  const total = (filters as Array<[number, number]>).reduce((sum, [, n]) => sum + n, 0);
+  if (total > limits.totalFilters) throw new Error(`${source}: char_cnn.filters add up to ${total} filters, more than ${limits.totalFilters}`);
   return {
-    ...(o as ElmoOptions),
-    lstm: { ...lstm, n_layers: nLayers, use_skip_connections: !!lstm.use_skip_connections },
-    char_cnn: { ...cnn, activation, n_highway: cnn.n_highway ?? 0, max_characters_per_token: maxChars },
+    ...(o as Partial<ElmoOptions>),
+    lstm: parsedLstm,
+    char_cnn: {
+      ...cnn,
+      embedding: { ...embedding, dim: embeddingDim },
+      filters: (filters as Array<[number, number]>).map(([w, n]) => [w, n]),
+      activation: oneOf(cnn, 'activation', ['relu', 'tanh'] as const, { ...at.cnn, default: 'relu' }, source),
+      n_highway: nonNegativeInt(cnn, 'n_highway', { ...at.cnn, max: limits.highway, default: 0 }, source),
+      ...(cnn.n_characters === undefined ? {} : { n_characters: positiveInt(cnn, 'n_characters', { ...at.cnn, max: limits.characters }, source) }),
+      max_characters_per_token: maxChars,
+    },
   };
 }
 
@@ -772,8 +805,13 @@ export interface ElmoRepresentations {
   mask: tf.Tensor2D;
 }
 
-export class ElmoModel implements ContextualEmbedder {
+export class ElmoModel implements LanguageModel {
   readonly family = 'elmo' as const;
+  readonly objective = 'bilm' as const;
+  /** Inputs may be pre-split words; texts are split by BERT's basic tokenizer. */
+  readonly takesWords = true;
+  /** Characters feed a convolution and the LSTMs run any length: no limit in tokens. */
+  readonly maxLength = Number.POSITIVE_INFINITY;
   readonly mapper = new ELMoCharacterMapper();
   readonly scalarMixes: ScalarMix[] = [];
   readonly options: ElmoOptions;
@@ -796,6 +834,10 @@ export class ElmoModel implements ContextualEmbedder {
 
   get dim(): number {
     return 2 * this.options.lstm.projection_dim;
+  }
+
+  get parameterCount(): number {
+    return Object.values(this.weights).reduce((n, t) => n + t.size, 0);
   }
 
   addScalarMix(options: { doLayerNorm?: boolean; initialScalarParameters?: number[]; trainable?: boolean } = {}): ScalarMix {
@@ -876,6 +918,31 @@ export class ElmoModel implements ContextualEmbedder {
       }
     }
     return results;
+  }
+
+  /** Per input its words, their offsets and every layer ([layers][words][2·dim]; the top one only without allLayers). */
+  async features(inputs: ModelInput[], options: FeatureOptions = {}): Promise<TokenFeatures[]> {
+    const sentences = await this.embed(inputs, { batchSize: options.batchSize });
+    return sentences.map((sentence) => {
+      const layers = Array.from({ length: this.numLayers }, (_, l) => sentence.words.map((w) => Array.from(w.layers[l])));
+      return {
+        tokens: sentence.words.map((w) => w.word),
+        offsets: sentence.words.map((w) => [w.start, w.end] as [number, number]),
+        hiddenStates: options.allLayers ? layers : layers.slice(-1),
+      };
+    });
+  }
+
+  async lmLogits(): Promise<{ ids: number[]; tokens: string[]; logits: number[][] }> {
+    throw new Error('lmLogits: an ELMo reads characters and predicts words with its own softmax, which is not loaded as an LM head here');
+  }
+
+  async fillMask(): Promise<FillMaskPrediction[][]> {
+    throw unsupported(this.family, this.objective, 'fill-mask');
+  }
+
+  async generate(): Promise<Generation> {
+    throw unsupported(this.family, this.objective, 'generate');
   }
 
   dispose(): void {

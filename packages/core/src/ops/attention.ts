@@ -5,7 +5,7 @@
  * gives the same values at real positions as each sentence alone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ATTENTION, hasFusedKernel } from './fused.js';
+import { FUSED_ATTENTION, FUSED_ATTENTION_GRAD, hasFusedKernel } from './fused.js';
 
 export interface AttentionAttrs {
   scale: number;
@@ -70,6 +70,12 @@ tf.registerGradient({
     const { scale } = attrs as unknown as AttentionAttrs;
     const [q, k, v, mask] = saved as tf.Tensor4D[];
     const [dContext, dProbs] = Array.isArray(dy) ? dy : [dy];
+    if (hasFusedKernel(FUSED_ATTENTION_GRAD)) {
+      const inputs: tf.NamedTensorMap = { q, k, v, mask, dContext };
+      if (dProbs) inputs.dProbs = dProbs;
+      const [dq, dk, dv] = tf.engine().runKernel(FUSED_ATTENTION_GRAD, inputs, attrs) as tf.Tensor[];
+      return { q: () => dq, k: () => dk, v: () => dv, mask: () => tf.zerosLike(mask) };
+    }
     // Computed once, here: tfjs runs each input's gradient function inside its own tidy, which
     // disposes whatever it made, so tensors cached by one call are gone in the next.
     const { dq, dk, dv } = tf.tidy(() => {

@@ -5,6 +5,17 @@
  * 2048×128×512), and that made training on wasm several times slower than it needs to be.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { COLUMN_SUM, TRANSPOSE_2D, hasFusedKernel } from './fused.js';
+
+/** xᵀ for 2-D x: one blocked kernel where the backend has one (tfjs-wasm's Transpose is slow). */
+function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  return hasFusedKernel(TRANSPOSE_2D) ? (tf.engine().runKernel(TRANSPOSE_2D, { x }) as tf.Tensor2D) : tf.transpose(x);
+}
+
+/** Sums over the rows of 2-D x (tfjs-wasm reduces axis 0 through a transpose). */
+function columnSum(x: tf.Tensor2D): tf.Tensor1D {
+  return hasFusedKernel(COLUMN_SUM) ? (tf.engine().runKernel(COLUMN_SUM, { x }) as tf.Tensor1D) : tf.sum(x, 0);
+}
 
 type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
@@ -14,8 +25,8 @@ function denseNoBias(x: tf.Tensor2D, weight: tf.Tensor2D): tf.Tensor2D {
     return {
       value: tf.matMul(a, w),
       gradFunc: (dy: tf.Tensor2D, [savedA, savedW]: tf.Tensor[]) => [
-        tf.matMul(dy, tf.transpose(savedW)),
-        tf.matMul(tf.transpose(savedA), dy),
+        tf.matMul(dy, transpose2d(savedW as tf.Tensor2D)),
+        tf.matMul(transpose2d(savedA as tf.Tensor2D), dy),
       ],
     };
   }) as CustomGradient);
@@ -28,9 +39,9 @@ function denseWithBias(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor): tf
     return {
       value: tf.fused.matMul({ a, b: w, bias: b }),
       gradFunc: (dy: tf.Tensor2D, [savedA, savedW]: tf.Tensor[]) => [
-        tf.matMul(dy, tf.transpose(savedW)),
-        tf.matMul(tf.transpose(savedA), dy),
-        tf.reshape(tf.sum(dy, 0), b.shape),
+        tf.matMul(dy, transpose2d(savedW as tf.Tensor2D)),
+        tf.matMul(transpose2d(savedA as tf.Tensor2D), dy),
+        tf.reshape(columnSum(dy), b.shape),
       ],
     };
   }) as CustomGradient);

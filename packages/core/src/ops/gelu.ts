@@ -3,7 +3,7 @@
  * `erf` is BERT's exact form; `tanh` is GPT-2's approximation (`gelu_new`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_BIAS_GELU, hasFusedKernel } from './fused.js';
+import { FUSED_BIAS_GELU, FUSED_BIAS_GELU_GRAD, hasFusedKernel } from './fused.js';
 
 export type GeluApproximation = 'erf' | 'tanh';
 
@@ -51,6 +51,10 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, bias] = saved;
     const { approximate } = attrs as unknown as BiasGeluAttrs;
+    if (hasFusedKernel(FUSED_BIAS_GELU_GRAD)) {
+      const [dx, dBias] = tf.engine().runKernel(FUSED_BIAS_GELU_GRAD, { dy: dy as tf.Tensor, x, bias }, attrs) as tf.Tensor[];
+      return { x: () => dx, bias: () => dBias };
+    }
     const dz = () => tf.mul(dy as tf.Tensor, geluDerivative(tf.add(x, bias), approximate));
     return {
       x: dz,

@@ -4,3 +4,5 @@ export * from './layer-norm.js';
 export * from './gelu.js';
 export * from './gather-rows.js';
 export * from './dense.js';
+export * from './causal-attention.js';
+export * from './heads.js';

@@ -3,7 +3,7 @@
  * "add & norm" in one kernel). eps is inside the square root, as in PyTorch and Hugging Face.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ADD_LAYER_NORM, FUSED_LAYER_NORM, hasFusedKernel } from './fused.js';
+import { FUSED_ADD_LAYER_NORM, FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD, hasFusedKernel } from './fused.js';
 
 export interface LayerNormAttrs {
   epsilon: number;
@@ -62,6 +62,10 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, gamma] = saved;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
+    if (hasFusedKernel(FUSED_LAYER_NORM_GRAD)) {
+      const [dz, dGamma, dBeta] = tf.engine().runKernel(FUSED_LAYER_NORM_GRAD, { dy: dy as tf.Tensor, x, gamma }, attrs) as tf.Tensor[];
+      return { x: () => dz, gamma: () => dGamma, beta: () => dBeta };
+    }
     // Computed once, here: tfjs runs each input's gradient function inside its own tidy, which
     // disposes whatever it made, so tensors cached by one call are gone in the next.
     const { dz, dGamma, dBeta } = tf.tidy(() => layerNormBackward(dy as tf.Tensor, x, gamma, epsilon));
@@ -75,7 +79,11 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [x, residual, gamma] = saved;
     const { epsilon } = attrs as unknown as LayerNormAttrs;
-    const { dz, dGamma, dBeta } = tf.tidy(() => layerNormBackward(dy as tf.Tensor, tf.add(x, residual), gamma, epsilon));
+    const { dz, dGamma, dBeta } = hasFusedKernel(FUSED_LAYER_NORM_GRAD)
+      ? (([dz, dGamma, dBeta]) => ({ dz, dGamma, dBeta }))(
+          tf.engine().runKernel(FUSED_LAYER_NORM_GRAD, { dy: dy as tf.Tensor, x, residual, gamma }, attrs) as tf.Tensor[],
+        )
+      : tf.tidy(() => layerNormBackward(dy as tf.Tensor, tf.add(x, residual), gamma, epsilon));
     return {
       x: () => dz,
       // A tensor of its own: tfjs disposes an input's gradient when it adds another to it.

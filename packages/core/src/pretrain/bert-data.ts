@@ -18,7 +18,14 @@ export interface BertPretrainingOptions {
   shortSeqProb?: number;
   maskedLmProb?: number;
   maxPredictions?: number;
+  /**
+   * What a chosen position becomes: `bert` is BERT's 80% [MASK] / 10% random / 10% unchanged;
+   * `mask` always [MASK] (BabyBERTa; Wettig et al. 2023 at higher masking rates).
+   */
+  maskReplacement?: MaskReplacement;
 }
+
+export type MaskReplacement = 'bert' | 'mask';
 
 export interface SpecialIds {
   cls: number;
@@ -59,6 +66,7 @@ export class BertPretrainingData {
   readonly shortSeqProb: number;
   readonly maskedLmProb: number;
   readonly maxPredictions: number;
+  readonly maskReplacement: MaskReplacement;
   /** (document, sentence) of every sentence, to start examples uniformly over the corpus. */
   private readonly sentenceIndex: Array<[number, number]> = [];
 
@@ -72,6 +80,7 @@ export class BertPretrainingData {
     this.shortSeqProb = options.shortSeqProb ?? 0.1;
     this.maskedLmProb = options.maskedLmProb ?? 0.15;
     this.maxPredictions = options.maxPredictions ?? Math.max(1, Math.round(options.maxLength * this.maskedLmProb));
+    this.maskReplacement = options.maskReplacement ?? 'bert';
     documents.forEach((doc, d) => doc.forEach((sentence, s) => sentence.length > 0 && this.sentenceIndex.push([d, s])));
     if (documents.length < 2 || this.sentenceIndex.length < 2) {
       throw new Error('pretraining data needs at least two documents with text (NSP draws random segments from other documents)');
@@ -119,7 +128,7 @@ export class BertPretrainingData {
     return { ids, tokenTypeIds, nextSentenceLabel: isRandomNext ? 1 : 0, maskedPositions, maskedLabels };
   }
 
-  /** create_masked_lm_predictions: choose positions, then 80% [MASK] / 10% random / 10% kept. Mutates ids. */
+  /** create_masked_lm_predictions: choose positions, then 80% [MASK] / 10% random / 10% kept (or always [MASK]). Mutates ids. */
   private mask(ids: number[], rng: Rng): { maskedPositions: number[]; maskedLabels: number[] } {
     const candidates: number[] = [];
     ids.forEach((id, i) => id !== this.special.cls && id !== this.special.sep && candidates.push(i));
@@ -128,7 +137,7 @@ export class BertPretrainingData {
     const chosen = candidates.slice(0, count).sort((a, b) => a - b);
     const maskedLabels = chosen.map((i) => ids[i]);
     for (const i of chosen) {
-      if (rng.next() < 0.8) ids[i] = this.special.mask;
+      if (this.maskReplacement === 'mask' || rng.next() < 0.8) ids[i] = this.special.mask;
       else if (rng.next() < 0.5) continue;
       else ids[i] = this.special.firstRegular + rng.int(this.special.vocabSize - this.special.firstRegular);
     }

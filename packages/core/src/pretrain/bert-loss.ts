@@ -14,7 +14,8 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar
   });
 }
 
-export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch): LossOutput {
+/** MLM + nspWeight · NSP (RoBERTa drops NSP: nspWeight 0 still reports it, without its gradient). */
+export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch, nspWeight = 1): LossOutput {
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
   const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
   const tokenTypeIds = tf.tensor2d(batch.tokenTypeIds, shape, 'int32');
@@ -25,5 +26,6 @@ export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, ba
   const masked = gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'));
   const mlm = crossEntropy(mlmLogits(weights, config, masked) as tf.Tensor2D, batch.maskedLabels);
   const nsp = crossEntropy(nspLogits(weights, outputs.poolerOutput!), batch.nextSentenceLabels);
-  return { loss: tf.add(mlm, nsp) as tf.Scalar, parts: { mlm, nsp } };
+  const loss = nspWeight === 0 ? mlm : (tf.add(mlm, tf.mul(nsp, nspWeight)) as tf.Scalar);
+  return { loss, parts: { mlm, nsp } };
 }

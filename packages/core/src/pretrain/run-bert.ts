@@ -12,7 +12,7 @@ import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertPretrainingData, type PretrainingBatch } from './bert-data.js';
+import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
 import { readCorpus } from './corpus.js';
 
@@ -32,6 +32,10 @@ export interface BertPretrainSettings {
   weightDecay: number;
   maxGradNorm: number;
   seed: number;
+  /** Share of tokens chosen for the MLM loss. */
+  maskProb: number;
+  maskReplacement: MaskReplacement;
+  nspWeight: number;
 }
 
 export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'vocab'> = {
@@ -48,6 +52,9 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   weightDecay: 0.01,
   maxGradNorm: 1,
   seed: 0,
+  maskProb: 0.15,
+  maskReplacement: 'bert',
+  nspWeight: 1,
 };
 
 export type PretrainHooks = TrainingRunHooks;
@@ -91,14 +98,18 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
     vocabSize: tokenizer.vocabSize,
   };
-  const data = new BertPretrainingData(documents, special, { maxLength: settings.maxLength });
+  const data = new BertPretrainingData(documents, special, {
+    maxLength: settings.maxLength,
+    maskedLmProb: settings.maskProb,
+    maskReplacement: settings.maskReplacement,
+  });
 
   const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, settings.seed);
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
   tf.dispose(Object.values(weights));
   const trainer = new Trainer<PretrainingBatch>({
     params,
-    lossFn: (batch) => bertPretrainingLoss(params, config, batch),
+    lossFn: (batch) => bertPretrainingLoss(params, config, batch, settings.nspWeight),
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };

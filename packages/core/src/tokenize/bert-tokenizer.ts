@@ -11,6 +11,7 @@ import { cleanUpTokenization, joinWordpieces } from './decode.js';
 import { BertNormalizer, originalEnd, originalStart, type NormalizedString } from './normalizer.js';
 import { truncatedLengths, type Truncation, type TruncationStrategy } from './truncation.js';
 import { WordpieceTokenizer } from './wordpiece.js';
+import { booleanField, configObject, describeValue, positiveInt, stringField, type ConfigObject } from '../checkpoint/config-fields.js';
 
 export type { AddedToken } from './added-tokens.js';
 
@@ -211,7 +212,7 @@ export class BertTokenizer {
   ): BertTokenizer {
     const file = (typeof json === 'string' ? JSON.parse(json) : json) as TokenizerJson;
     const where = 'tokenizer.json';
-    if (!file || typeof file !== 'object' || !file.model || typeof file.model.vocab !== 'object') {
+    if (!file || typeof file !== 'object' || !file.model || typeof file.model !== 'object' || !file.model.vocab || typeof file.model.vocab !== 'object' || Array.isArray(file.model.vocab)) {
       throw new Error(`${where}: expected an object with model.vocab`);
     }
     const model = file.model;
@@ -225,13 +226,7 @@ export class BertTokenizer {
     if (file.pre_tokenizer && file.pre_tokenizer.type !== 'BertPreTokenizer') {
       throw new Error(`${where}: pre_tokenizer ${file.pre_tokenizer.type} is not supported (BertTokenizer implements BertPreTokenizer)`);
     }
-    const vocab = new Map<string, number>(Object.entries(model.vocab));
-    const addedTokens: AddedToken[] = (file.added_tokens ?? []).map((t) => {
-      if (t.single_word || t.lstrip || t.rstrip) {
-        throw new Error(`${where}: added token ${t.content} uses single_word/lstrip/rstrip, which BertTokenizer does not support`);
-      }
-      return { id: t.id, content: t.content, special: t.special ?? false, normalized: t.normalized ?? !(t.special ?? false) };
-    });
+    const { vocab, addedTokens } = checkedIds(model.vocab as unknown, file.added_tokens as unknown, where);
     const { clsToken, sepToken } = templateTokens(file.post_processor, where);
     return new BertTokenizer({
       vocab,
@@ -247,13 +242,13 @@ export class BertTokenizer {
           : // No normalizer at all: nothing is cleaned, lower-cased or isolated.
             { cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false },
       ),
-      unkToken: model.unk_token ?? DEFAULT_SPECIAL_TOKENS.unkToken,
+      unkToken: stringField(model as unknown as ConfigObject, 'unk_token', { path: 'model', default: DEFAULT_SPECIAL_TOKENS.unkToken }, where),
       clsToken,
       sepToken,
       padToken: options.padToken ?? DEFAULT_SPECIAL_TOKENS.padToken,
       maskToken: options.maskToken ?? DEFAULT_SPECIAL_TOKENS.maskToken,
-      continuingSubwordPrefix: model.continuing_subword_prefix ?? '##',
-      maxInputCharsPerWord: model.max_input_chars_per_word ?? 100,
+      continuingSubwordPrefix: stringField(model as unknown as ConfigObject, 'continuing_subword_prefix', { path: 'model', default: '##' }, where),
+      maxInputCharsPerWord: positiveInt(model as unknown as ConfigObject, 'max_input_chars_per_word', { path: 'model', max: 1 << 20, default: 100 }, where),
       modelMaxLength: options.modelMaxLength,
     });
   }
@@ -465,6 +460,44 @@ function vocabLines(text: string): string[] {
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) throw new Error('vocab.txt is empty');
   return lines;
+}
+
+/**
+ * tokenizer.json's vocabulary and added tokens, checked: every id an integer inside the vocabulary
+ * ([0, number of distinct tokens)), every added token a non-empty string with an integer id. A
+ * file with ids like `null` or `0.5` would otherwise encode text to ids no model has.
+ */
+function checkedIds(rawVocab: unknown, rawAdded: unknown, where: string): { vocab: Map<string, number>; addedTokens: AddedToken[] } {
+  const entries = Object.entries(rawVocab as Record<string, unknown>);
+  if (entries.length === 0) throw new Error(`${where}: model.vocab is empty`);
+  if (rawAdded !== undefined && rawAdded !== null && !Array.isArray(rawAdded)) {
+    throw new Error(`${where}: added_tokens must be a list, got ${describeValue(rawAdded)}`);
+  }
+  const added = (rawAdded ?? []) as unknown[];
+  added.forEach((t, i) => {
+    const token = configObject(t, where, `added_tokens[${i}]`);
+    if (typeof token.content !== 'string' || token.content === '') {
+      throw new Error(`${where}: added_tokens[${i}].content must be a non-empty string, got ${describeValue(token.content)}`);
+    }
+  });
+  const contents = new Set(entries.map(([token]) => token));
+  const size = entries.length + (added as Array<{ content: string }>).filter((t) => !contents.has(t.content)).length;
+  const checkId = (id: unknown, what: string): number => {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size) {
+      throw new Error(`${where}: ${what} has id ${describeValue(id)}; ids must be integers from 0 to ${size - 1} (the vocabulary has ${size} tokens)`);
+    }
+    return id;
+  };
+  const vocab = new Map<string, number>(entries.map(([token, id]) => [token, checkId(id, `model.vocab token ${JSON.stringify(token)}`)]));
+  const addedTokens = (added as Array<Record<string, unknown>>).map((t, i): AddedToken => {
+    if (t.single_word || t.lstrip || t.rstrip) {
+      throw new Error(`${where}: added token ${t.content} uses single_word/lstrip/rstrip, which BertTokenizer does not support`);
+    }
+    const flag = (key: string) => (t[key] === undefined || t[key] === null ? undefined : booleanField(t, key, { path: `added_tokens[${i}]` }, where));
+    const special = flag('special') ?? false;
+    return { id: checkId(t.id, `added_tokens[${i}] ${JSON.stringify(t.content)}`), content: t.content as string, special, normalized: flag('normalized') ?? !special };
+  });
+  return { vocab, addedTokens };
 }
 
 /** The [CLS] and [SEP] of the post-processor: BertProcessing, or a TemplateProcessing of BERT's shape. */

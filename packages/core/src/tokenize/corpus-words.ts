@@ -1,16 +1,24 @@
 /**
- * Word counts of a text corpus (Node only), for `trainWordPiece`. The corpus is a folder read as
+ * Word counts of a text corpus (Node only), for `trainWordPiece` and `trainByteLevelBpe`. The corpus is a folder read as
  * pretraining reads it (`corpusFiles`: every `*.txt`, in name order, one sentence per line).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { corpusFiles } from '../pretrain/corpus.js';
 import type { BasicTokenizerOptions } from './basic.js';
+import { ByteLevelWordCounter } from './bpe-trainer.js';
 import { WordCounter } from './wordpiece-trainer.js';
 
 /** Word counts of the corpus in `dir`, after BERT's basic tokenisation (lower-cased by default). */
 export function countCorpusWords(dir: string, options: BasicTokenizerOptions = { lowerCase: true }): WordCounter {
   const counter = new WordCounter(options);
   for (const file of corpusFiles(dir)) forEachLine(file, (line) => counter.add(line));
+  return counter;
+}
+
+/** Word counts of the corpus in `dir` after GPT-2's pre-tokenization, as byte-level characters (case kept), for `trainByteLevelBpe`. */
+export function countCorpusByteLevelWords(dir: string): ByteLevelWordCounter {
+  const counter = new ByteLevelWordCounter();
+  for (const file of corpusFiles(dir)) forEachLine(file, (line) => counter.add(line.trim()));
   return counter;
 }
 

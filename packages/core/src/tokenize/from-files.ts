@@ -5,6 +5,7 @@
  * `tokenize_chinese_chars`, the special token names and `model_max_length`.
  */
 import type { ModelFiles } from '../checkpoint/model-files.js';
+import { configObject, describeValue, parseConfigJson } from '../checkpoint/config-fields.js';
 import { BertTokenizer, type BertTokenizerOptions } from './bert-tokenizer.js';
 
 export function bertTokenizerFromFiles(files: ModelFiles): BertTokenizer {
@@ -35,6 +36,9 @@ function optionsFromConfig(config: Record<string, unknown>, path: string): BertT
     return undefined;
   };
   const maxLength = config.model_max_length;
+  if (maxLength !== undefined && maxLength !== null && !(typeof maxLength === 'number' && Number.isInteger(maxLength) && maxLength > 0) && !(typeof maxLength === 'number' && maxLength >= 1e9)) {
+    throw new Error(`${path}: "model_max_length" must be a positive integer, got ${describeValue(maxLength)}`);
+  }
   return {
     // Default true even when absent: HF's BertTokenizer(Fast) applies do_lower_case=True then.
     doLowerCase: flag('do_lower_case') ?? true,
@@ -51,11 +55,7 @@ function optionsFromConfig(config: Record<string, unknown>, path: string): BertT
 }
 
 function readJson(files: ModelFiles, name: string): Record<string, unknown> {
-  try {
-    return JSON.parse(files.text(name));
-  } catch (error) {
-    throw new Error(`${files.path(name)}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
+  return configObject(parseConfigJson(files.text(name), files.path(name)), files.path(name));
 }
 
 /** Prefixes the file's path to errors that do not name it already. */

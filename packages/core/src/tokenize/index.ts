@@ -15,6 +15,7 @@ export {
   type EncodeOptions,
   type Encoding,
 } from './bert-tokenizer.js';
+export { bertTokenizerJson } from './bert-tokenizer-json.js';
 export {
   trainWordPiece,
   WordCounter,
@@ -22,3 +23,12 @@ export {
   type WordPieceTrainerOptions,
   type WordPieceTrainingResult,
 } from './wordpiece-trainer.js';
+export { PipelineTokenizer, type PipelineAddedToken, type PipelineTokenizerConfig, type SpecialTokenNames, type TokenModel } from './pipeline-tokenizer.js';
+export type { Tokenizer } from './tokenizer.js';
+export { BpeModel, parseMerges, type BpeOptions } from './bpe.js';
+export { UnigramModel } from './unigram.js';
+export { byteLevelBpeTokenizer, type ByteLevelBpeOptions } from './byte-level-bpe.js';
+export { BYTE_TO_CHAR, fromByteLevel } from './byte-level.js';
+export { tokenizerFromFiles, type TokenizerDefaults } from './tokenizer-files.js';
+export { PLAIN_TEMPLATE, bertTemplate, robertaTemplate, type Template, type TemplateItem } from './templates.js';
+export { ByteLevelWordCounter, END_OF_TEXT, mergesText, trainByteLevelBpe, type ByteLevelBpeTraining } from './bpe-trainer.js';

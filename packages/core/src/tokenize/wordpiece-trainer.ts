@@ -31,6 +31,8 @@ export interface WordPieceTrainerOptions {
   specialTokens?: readonly string[];
   /** Default "##". */
   continuingSubwordPrefix?: string;
+  /** Characters that are in the alphabet whether the words have them or not (byte-level BPE's 256). */
+  initialAlphabet?: readonly string[];
 }
 
 export interface WordPieceTrainingResult {
@@ -40,6 +42,8 @@ export interface WordPieceTrainingResult {
   alphabetSize: number;
   /** Merges made; can exceed the tokens added, as two pairs can spell the same token ("a"+"##bc", "ab"+"##c"). */
   merges: number;
+  /** The merged pairs in order, as tokens (what a BPE merges.txt lists). */
+  mergedPairs: Array<[string, string]>;
   /** Why training stopped: the size was reached, or no pair was frequent enough. */
   stoppedBy: 'vocabSize' | 'minFrequency';
 }
@@ -175,6 +179,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
     alphabet.sort((x, y) => charCounts.get(y)! - charCounts.get(x)! || byCodePoint(x, y));
     alphabet = alphabet.slice(0, options.limitAlphabet);
   }
+  alphabet = [...new Set([...alphabet, ...(options.initialAlphabet ?? [])])];
   alphabet.sort(byCodePoint);
 
   const vocab: string[] = [...specials];
@@ -253,6 +258,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
   }
 
   let merges = 0;
+  const mergedPairs: Array<[string, string]> = [];
   let stoppedBy: WordPieceTrainingResult['stoppedBy'] = 'vocabSize';
   // Pairs whose count grew during one merge; they get a fresh queue entry with their final count.
   const grown = new Set<number>();
@@ -279,6 +285,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
     const tokenB = vocab[b];
     const merged = addToken(vocab[a] + (tokenB.startsWith(prefix) ? tokenB.slice(prefix.length) : tokenB));
     merges++;
+    mergedPairs.push([vocab[a], tokenB]);
 
     const change = (x: number, y: number, delta: number, w: number): void => {
       const k = pairKey(x, y);
@@ -317,5 +324,5 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
     grown.clear();
   }
 
-  return { vocab, alphabetSize: alphabet.length, merges, stoppedBy };
+  return { vocab, alphabetSize: alphabet.length, merges, mergedPairs, stoppedBy };
 }

@@ -40,7 +40,16 @@ export function saveTrainingState(outDir: string, saved: SavedTrainer, settings:
 export function loadTrainingState(outDir: string, settings: Record<string, unknown>): SavedTrainer | undefined {
   const pointerPath = join(outDir, STATE_DIR, 'state.json');
   if (!existsSync(pointerPath)) return undefined;
-  const pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as StatePointer;
+  let pointer: StatePointer;
+  try {
+    pointer = JSON.parse(readFileSync(pointerPath, 'utf8')) as StatePointer;
+  } catch (e) {
+    // state.json is renamed into place whole, so a broken one was edited or damaged by hand.
+    throw new Error(`${pointerPath}: not a readable training state (${(e as Error).message}); delete the train-state folder to start over`);
+  }
+  if (!pointer || typeof pointer !== 'object' || typeof pointer.file !== 'string' || !/^state-\d+\.safetensors$/.test(pointer.file) || !pointer.settings || typeof pointer.settings !== 'object') {
+    throw new Error(`${pointerPath}: not a training state (expected {"file": "state-N.safetensors", "settings": {...}, ...})`);
+  }
   const changed = Object.keys({ ...settings, ...pointer.settings }).filter(
     (key) => JSON.stringify(settings[key]) !== JSON.stringify(pointer.settings[key]),
   );

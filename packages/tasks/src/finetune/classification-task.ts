@@ -7,10 +7,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs, type TokenizedInput } from '../heads/padded-batch.js';
-import { initSequenceClassificationHead, sequenceClassificationLogits, type ClassifierPooling } from '../heads/sequence-classification.js';
+import {
+  clsStates,
+  initSequenceClassificationHead,
+  logitsFromClsStates,
+  sequenceClassificationLogits,
+  type ClassifierPooling,
+} from '../heads/sequence-classification.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { macroF1 } from '../metrics/precision-recall-f1.js';
-import { labelConfig, type BertWithHead, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
+import { labelConfig, type BertWithHead, type ClassificationTaskName, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
 
 export interface ClassificationExample {
   text: string;
@@ -76,8 +82,27 @@ export async function evaluateClassification(
   );
 }
 
+/** The top-layer [CLS] state of every input, [inputs, hidden], in input order (batches formed by length). */
+export async function clsStatesOf(
+  model: BertWithHead,
+  inputs: readonly TokenizedInput[],
+  options: EvaluateOptions = {},
+): Promise<tf.Tensor2D> {
+  const hidden = model.config.hiddenSize;
+  const rows = new Float32Array(inputs.length * hidden);
+  for (const batch of lengthSortedBatches(inputs.map((input) => input.ids.length), options.batchSize ?? 64)) {
+    const padded = padBatch(batch.map((i) => inputs[i]), model.tokenizer.padTokenId);
+    const cls = tf.tidy(() => clsStates(model.weights, model.config, toBertInputs(padded)));
+    const data = (await cls.data()) as Float32Array;
+    cls.dispose();
+    batch.forEach((i, b) => rows.set(data.subarray(b * hidden, (b + 1) * hidden), i * hidden));
+    options.onBatch?.(batch.length);
+  }
+  return tf.tensor2d(rows, [inputs.length, hidden]);
+}
+
 export function prepareClassificationTask(
-  task: 'sst2' | 'pair',
+  task: ClassificationTaskName,
   model: { config: BertConfig; tokenizer: BertTokenizer },
   data: { train: readonly ClassificationExample[]; dev: readonly ClassificationExample[]; labelNames: readonly string[] },
   settings: TaskSettings,
@@ -93,6 +118,10 @@ export function prepareClassificationTask(
   const trainInputs = encodeClassificationInputs(tokenizer, data.train, settings.maxLength);
   const devInputs = encodeClassificationInputs(tokenizer, data.dev, settings.maxLength);
   const labels = Int32Array.from(data.train, (e) => e.label);
+  // A frozen encoder gives every input the same [CLS] state in every epoch (no dropout here): it
+  // runs once over train and dev in `prepare`, and the epochs train the pooler and classifier on
+  // the stored states, as fast as a logistic regression on features.
+  let frozen: { train: tf.Tensor2D; dev: tf.Tensor2D } | undefined;
   return {
     task,
     architecture: 'BertForSequenceClassification',
@@ -101,12 +130,31 @@ export function prepareClassificationTask(
     trainSize: trainInputs.length,
     tokens: (indices) => indices.reduce((sum, i) => sum + trainInputs[i].ids.length, 0),
     loss(weights, indices) {
+      const gold = Int32Array.from(indices, (i) => labels[i]);
+      if (frozen) {
+        const cls = tf.gather(frozen.train, Int32Array.from(indices), 0);
+        return crossEntropy(logitsFromClsStates(weights, cls, pooling), gold);
+      }
       const padded = padBatch(indices.map((i) => trainInputs[i]), tokenizer.padTokenId);
       const logits = sequenceClassificationLogits(weights, config, toBertInputs(padded), { pooling });
-      return crossEntropy(logits, Int32Array.from(indices, (i) => labels[i]));
+      return crossEntropy(logits, gold);
     },
-    evaluate: (weights, options = {}) =>
-      evaluateClassification({ config, weights, tokenizer }, data.dev, { ...options, pooling, maxLength: settings.maxLength, inputs: devInputs }),
+    async evaluate(weights, options = {}) {
+      if (!frozen) return evaluateClassification({ config, weights, tokenizer }, data.dev, { ...options, pooling, maxLength: settings.maxLength, inputs: devInputs });
+      const logits = logitsFromClsStates(weights, frozen.dev, pooling);
+      const rows = (await logits.array()) as number[][];
+      logits.dispose();
+      return classificationMetrics(data.dev.map((e) => e.label), rows.map(argmax));
+    },
+    async prepare(weights) {
+      if (!settings.frozenEncoder || frozen) return;
+      const model = { config, weights, tokenizer };
+      frozen = { train: await clsStatesOf(model, trainInputs), dev: await clsStatesOf(model, devInputs) };
+    },
+    dispose() {
+      if (frozen) tf.dispose([frozen.train, frozen.dev]);
+      frozen = undefined;
+    },
     selectBy: 'accuracy',
     configJson: { ...labelConfig(data.labelNames), classifier_pooling: pooling },
   };

@@ -18,7 +18,7 @@ import type { LoopTask } from './loop.js';
 import type { EvaluateOptions } from './task.js';
 import { wordTagMetrics, type TaggedSentence } from './token-task.js';
 
-export type ElmoTaskName = 'sst2' | 'conll';
+export type ElmoTaskName = 'sst2' | 'csv' | 'conll';
 
 /** The trainable tensors, as saved in head.safetensors. */
 export const ELMO_HEAD_NAMES = {

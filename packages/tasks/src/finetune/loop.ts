@@ -117,7 +117,7 @@ export async function runFinetuning(
 }
 
 /** What the epoch loop needs of a task, whatever the backbone (PreparedTask is one; so is an ELMo task). */
-export type LoopTask = Pick<PreparedTask, 'trainSize' | 'tokens' | 'loss' | 'evaluate' | 'selectBy'>;
+export type LoopTask = Pick<PreparedTask, 'trainSize' | 'tokens' | 'loss' | 'evaluate' | 'selectBy' | 'prepare'>;
 
 /**
  * The backbone-independent part of fine-tuning: AdamW over the `trainable` variables of `params`,
@@ -166,6 +166,7 @@ export async function trainEpochs(
       `training ${size(trainableNames).toLocaleString('en')} parameters, ${frozenSize.toLocaleString('en')} frozen`,
   );
 
+  await task.prepare?.(params);
   hooks.onStart?.({ trainableParameters: size(trainableNames), frozenParameters: frozenSize, stepsPerEpoch, totalSteps });
 
   const epochs: EpochResult[] = [];

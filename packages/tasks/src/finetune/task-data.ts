@@ -3,14 +3,17 @@
  * - sst2: SST-2/GLUE TSV `sentence<TAB>label` (header optional), or any TSV with --text-column/--label-column;
  * - pair: TSV `sentence1<TAB>sentence2<TAB>label` (header optional; see readers/labeled-tsv.ts);
  * - conll: CoNLL token-per-line files (the tag column found as readers/conll.ts explains);
- * - qa: SQuAD v1.1 JSON.
+ * - qa: SQuAD v1.1 JSON;
+ * - csv: RFC 4180 CSV with a header, text and label columns chosen by name or 0-based index
+ *   (default `text` and `label`); labels are any strings (`Negative`, `Neutral`, `Positive`).
  * Label ids of classification data follow a given label list (the training file's, or a model's),
  * matched by name; errors name the file and line.
  */
 import { DataFormatError } from '../readers/data-format-error.js';
-import { readConll, readSquad, readSst2 } from '../readers/file-readers.js';
+import { readConll, readLabeledCsv, readSquad, readSst2 } from '../readers/file-readers.js';
 import { parseLabeledTsv } from '../readers/labeled-tsv.js';
 import { readTextFile } from '../readers/text-file.js';
+import { trainTestSplit } from '../train-test-split.js';
 import type { QaExample } from '../heads/qa-windows.js';
 import type { ClassificationExample } from './classification-task.js';
 import type { FinetuneTaskName } from './task.js';
@@ -46,6 +49,11 @@ export function readTaskData(task: FinetuneTaskName, path: string, columns: Colu
         labelNames: data.labelNames,
       };
     }
+    case 'csv': {
+      const column = (c: string) => (/^\d+$/.test(c.trim()) ? Number(c) : c);
+      const data = readLabeledCsv(path, { textColumn: column(columns.textColumn ?? 'text'), labelColumn: column(columns.labelColumn ?? 'label') });
+      return { kind: 'classification', examples: data.examples.map(({ text, label, line }) => ({ text, label, line })), labelNames: data.labelNames };
+    }
     case 'conll':
       return { kind: 'tokens', sentences: readConll(path).sentences };
     case 'qa':
@@ -69,4 +77,38 @@ export function relabel<E extends { label: number; line: number }>(examples: E[]
     }
     return { ...example, label: id };
   });
+}
+
+/**
+ * A seeded split of one classification file into training and dev rows: `trainFraction` of them
+ * train and the rest (rounded up, as trainTestSplit does) score; both keep the file's order and
+ * labels. The same file, fraction and seed always give the same rows, so `wb eval` finds the dev
+ * part of a `wb finetune --split` run again.
+ */
+export function splitTaskData(data: TaskData, trainFraction: number, seed: number, source: string): { train: TaskData; dev: TaskData } {
+  if (data.kind !== 'classification') throw new Error(`${source}: --split divides classification data only; give a --dev file`);
+  if (!(trainFraction > 0 && trainFraction < 1)) throw new Error(`split must be a fraction in (0, 1), got ${trainFraction}`);
+  const { train, test } = trainTestSplit(data.examples.length, 1 - trainFraction, seed);
+  const pick = (indices: number[]) => indices.sort((a, b) => a - b).map((i) => data.examples[i]);
+  return { train: { ...data, examples: pick(train) }, dev: { ...data, examples: pick(test) } };
+}
+
+/** The first `limit` examples (sentences, questions) of the data, for a quick run. */
+export function limitTaskData(data: TaskData, limit: number): TaskData {
+  switch (data.kind) {
+    case 'classification':
+      return { ...data, examples: data.examples.slice(0, limit) };
+    case 'tokens':
+      return { ...data, sentences: data.sentences.slice(0, limit) };
+    case 'qa':
+      return { ...data, questions: data.questions.slice(0, limit) };
+  }
+}
+
+/** The most frequent label of classification examples (the lowest id on a tie). */
+export function majorityLabel(examples: readonly { label: number }[]): number {
+  if (examples.length === 0) throw new Error('majorityLabel: no examples');
+  const counts = new Map<number, number>();
+  for (const { label } of examples) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].reduce((best, entry) => (entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0]) ? entry : best))[0];
 }

@@ -7,7 +7,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, BertTokenizer, BertWeights } from '@wb/core';
 import type { ClassifierPooling } from '../heads/sequence-classification.js';
 
-export type FinetuneTaskName = 'sst2' | 'pair' | 'conll' | 'qa';
+/** `csv` is sentence classification like `sst2`, from chosen columns of a CSV file (e.g. seed 004's tweets). */
+export type FinetuneTaskName = 'sst2' | 'pair' | 'conll' | 'qa' | 'csv';
+
+/** The tasks whose head classifies the whole input (one label per text or pair). */
+export type ClassificationTaskName = 'sst2' | 'pair' | 'csv';
 
 export type BertArchitecture = 'BertForSequenceClassification' | 'BertForTokenClassification' | 'BertForQuestionAnswering';
 
@@ -16,6 +20,7 @@ export const ARCHITECTURE_OF: Record<FinetuneTaskName, BertArchitecture> = {
   pair: 'BertForSequenceClassification',
   conll: 'BertForTokenClassification',
   qa: 'BertForQuestionAnswering',
+  csv: 'BertForSequenceClassification',
 };
 
 /** Metrics as printed and written to metrics.json (snake_case keys, fractions in [0, 1]). */
@@ -54,12 +59,18 @@ export interface PreparedTask {
   selectBy: string;
   /** Fields for config.json: labels, classifier pooling, ... */
   configJson: Record<string, unknown>;
+  /** Called once before the first step, with the weights training starts from (a task may cache what they fix). */
+  prepare?(weights: BertWeights): Promise<void>;
+  /** Frees what `prepare` kept; the task still evaluates afterwards, the slow way. */
+  dispose?(): void;
 }
 
 export interface TaskSettings {
   maxLength: number;
   seed: number;
   pooling?: ClassifierPooling;
+  /** Every encoder layer is frozen (only the head trains), so what the head reads can be computed once. */
+  frozenEncoder?: boolean;
 }
 
 /** `id2label` / `label2id` / `num_labels` for config.json, as Transformers writes them. */

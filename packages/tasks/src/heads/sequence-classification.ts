@@ -9,7 +9,7 @@
  * always applies the pooler, so only 'pooler' checkpoints behave the same once loaded there.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, linear, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
+import { bertForward, linear, pooler, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
 import { checkLinear, initLinear } from './init-linear.js';
 import { withoutPooler } from './without-pooler.js';
 
@@ -50,6 +50,24 @@ export function sequenceClassificationLogits(
     const encoderWeights = pooling === 'pooler' ? weights : withoutPooler(weights);
     const outputs = bertForward(encoderWeights, config, inputs);
     const pooled = pooledCls(weights, outputs.lastHiddenState, outputs.poolerOutput, pooling);
+    return linear(pooled, weights['classifier.weight'], weights['classifier.bias']) as tf.Tensor2D;
+  });
+}
+
+/** The top-layer [CLS] state of each input, [batch, hidden]: all the head reads of a frozen encoder. */
+export function clsStates(weights: BertWeights, config: BertConfig, inputs: BertInputs): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { lastHiddenState } = bertForward(withoutPooler(weights), config, inputs);
+    const [batch, , hidden] = lastHiddenState.shape;
+    return tf.reshape(tf.slice(lastHiddenState, [0, 0, 0], [batch, 1, hidden]), [batch, hidden]) as tf.Tensor2D;
+  });
+}
+
+/** Logits [batch, numLabels] from top-layer [CLS] states: the pooler (unless pooling is 'cls'), then the classifier. */
+export function logitsFromClsStates(weights: BertWeights, cls: tf.Tensor2D, pooling: ClassifierPooling = 'pooler'): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [batch, hidden] = cls.shape;
+    const pooled = pooling === 'pooler' ? pooler(weights, tf.reshape(cls, [batch, 1, hidden]) as tf.Tensor3D) : cls;
     return linear(pooled, weights['classifier.weight'], weights['classifier.bias']) as tf.Tensor2D;
   });
 }

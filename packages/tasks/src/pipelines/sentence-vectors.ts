@@ -5,9 +5,8 @@
  * batch pads only to its own longest text; vectors come back in the caller's order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, type BertConfig, type BertTokenizer, type BertWeights, type ElmoModel } from '@wb/core';
-import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
-import { withoutPooler } from '../heads/without-pooler.js';
+import { tfjsBertEncoder, type BertConfig, type BertEncoder, type BertTokenizer, type BertWeights, type ElmoModel } from '@wb/core';
+import { lengthSortedBatches, padBatch } from '../heads/padded-batch.js';
 
 export type SentencePooling = 'cls' | 'mean';
 
@@ -16,6 +15,8 @@ export interface BertParts {
   config: BertConfig;
   weights: BertWeights;
   tokenizer: BertTokenizer;
+  /** What runs the encoder (a BertModel's engine); tfjs on `weights` when absent. */
+  encoder?: BertEncoder;
 }
 
 export interface SentenceVectorOptions {
@@ -44,20 +45,19 @@ export async function sentenceVectors(model: BertParts, texts: readonly string[]
     const encoding = tokenizer.encode(text, { maxLength, truncation: true });
     return { ids: encoding.ids, typeIds: encoding.tokenTypeIds };
   });
-  // Running a config with `layer` layers makes the last hidden state the one asked for, and skips
-  // the layers above it (and, without its weights, the pooler).
-  const weights = withoutPooler(model.weights);
-  const truncated = { ...config, numHiddenLayers: layer };
+  const encoder = model.encoder ?? tfjsBertEncoder(config, model.weights);
   const vectors: Float32Array[] = new Array(texts.length);
   for (const batch of lengthSortedBatches(inputs.map((input) => input.ids.length), options.batchSize ?? 32)) {
     const padded = padBatch(batch.map((i) => inputs[i]), tokenizer.padTokenId);
+    // Asking for `layer` layers makes the last hidden state the one wanted; tfjs skips the layers above it.
+    const outputs = await encoder.encode(padded, { layers: layer });
     const pooled = tf.tidy(() => {
-      const bertInputs = toBertInputs(padded);
-      const { lastHiddenState } = bertForward(weights, truncated, bertInputs);
+      const { lastHiddenState } = outputs;
       if (pooling === 'cls') return tf.reshape(tf.slice(lastHiddenState, [0, 0, 0], [padded.batch, 1, config.hiddenSize]), [padded.batch, config.hiddenSize]);
-      const mask = tf.expandDims(bertInputs.attentionMask, 2);
+      const mask = tf.expandDims(tf.tensor2d(padded.attentionMask, [padded.batch, padded.seq]), 2);
       return tf.div(tf.sum(tf.mul(lastHiddenState, mask), 1), tf.sum(mask, 1));
     });
+    tf.dispose(outputs as unknown as tf.TensorContainer);
     const data = (await pooled.data()) as Float32Array;
     pooled.dispose();
     batch.forEach((i, b) => (vectors[i] = data.slice(b * config.hiddenSize, (b + 1) * config.hiddenSize)));

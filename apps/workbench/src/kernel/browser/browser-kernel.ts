@@ -7,6 +7,7 @@
 import { KernelDriver, type InstanceHandlers } from '../kernel-driver.js';
 import type { KernelRequest } from '../protocol.js';
 import type { WorkerInit, WorkerToPage } from './worker-protocol.js';
+import { xsrfToken } from '../../ui/xsrf.js';
 
 /** Where the UI build puts the worker bundle (`ui/build.ts`). */
 export const KERNEL_WORKER_URL = '/assets/kernel/worker.js';
@@ -55,7 +56,7 @@ export class BrowserKernel extends KernelDriver {
       worker.terminate();
       handlers.exit('the worker failed', event.message || `its script ${KERNEL_WORKER_URL} did not load`);
     };
-    const init: WorkerInit = { type: 'init', interruptFlag: shared, notebookPath: this.options.notebookPath, backend: this.options.backend };
+    const init: WorkerInit = { type: 'init', interruptFlag: shared, notebookPath: this.options.notebookPath, backend: this.options.backend, xsrfToken: xsrfToken() };
     worker.postMessage(init);
   }
 

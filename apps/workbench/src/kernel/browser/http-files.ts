@@ -1,7 +1,7 @@
 /**
  * Model folders over HTTP, for the browser kernel: the server's read-only `/api/files/<root>/…`
  * routes (`server/files-api.ts`) as core's `ModelFiles`, so that core's own folder loaders
- * (`bertFromFiles`, `pickElmoWeightFile`, …) read them exactly as they read a folder on disk.
+ * (`loadModel` and its aliases) read them exactly as they read a folder on disk.
  *
  * Requests are synchronous because those loaders are (see `@wb/core`'s `model-files.ts`). That is
  * allowed, and harmless, in a Web Worker: it blocks only the kernel's own thread, which is busy

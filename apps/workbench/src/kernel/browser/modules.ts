@@ -1,7 +1,8 @@
 /**
  * What `import … from '…'` gives cells in the browser kernel: the packages bundled into the worker
  * (there is no node_modules to resolve from in a browser). `@wb/core/node` and `@wb/tasks/node`
- * are their browser-safe halves plus, for core, the HTTP file loaders (`core-node.ts`); asking them
+ * are their browser-safe halves plus, for core, where the served files are (`browser-files.ts`; core's own
+ * loaders read them over HTTP); asking them
  * for a Node-only name (`saveElmo`, `readCorpus`, …) is an error that says so, rather than an
  * `undefined` that fails later.
  */

@@ -4,14 +4,16 @@
  * worker instead would add megabytes (esbuild-wasm is ~10 MB, TypeScript ~9 MB) to every browser
  * kernel start for a few milliseconds per cell; the workbench always has its server at hand.
  */
+import { xsrfHeaders } from '../../ui/xsrf.js';
 import { CellSyntaxError, cellFromData, type CellSyntaxErrorData, type TranspiledCell, type TranspiledCellData } from '../cell-code.js';
 
-export async function transpileOnServer(code: string): Promise<TranspiledCell> {
+/** `xsrfToken`: the page's XSRF token (`ui/xsrf.ts`), which the worker cannot read from the cookie itself. */
+export async function transpileOnServer(code: string, xsrfToken?: string): Promise<TranspiledCell> {
   let response: Response;
   try {
     response = await fetch('/api/transpile', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...xsrfHeaders(xsrfToken) },
       body: JSON.stringify({ code }),
       credentials: 'same-origin',
     });

@@ -18,6 +18,8 @@ export interface WorkerInit {
   notebookPath: string;
   /** A backend to use instead of webgpu → webgl → wasm → cpu. */
   backend?: string;
+  /** The page's XSRF token, for the worker's requests to the server (a worker has no `document.cookie`). */
+  xsrfToken?: string;
 }
 
 export interface WorkerExit {

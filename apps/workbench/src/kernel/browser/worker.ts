@@ -18,10 +18,11 @@ import { initBackend } from '@wb/core';
 import { registerFusedKernels } from '@wb/kernels-gpu';
 import { CellExecutor } from '../cell-executor.js';
 import { captureConsole } from './console.js';
-import { FILES_ROOT, makeBrowserCoreNode } from './core-node.js';
+import { FILES_ROOT, installBrowserFiles } from './browser-files.js';
 import { kernelModules } from './modules.js';
 import { BrowserRunRecorder } from './run-record.js';
 import { transpileOnServer } from './transpile-client.js';
+import { refuseWebGpuSyncReads } from './webgpu-sync-read.js';
 import { bundledVersions } from './versions.js';
 import type { PageToWorker, WorkerInit, WorkerToPage } from './worker-protocol.js';
 
@@ -64,10 +65,10 @@ async function start(init: WorkerInit): Promise<void> {
   flag = init.interruptFlag ? new Int32Array(init.interruptFlag) : new Int32Array(1);
   let cells: CellExecutor | undefined;
   const recorder = new BrowserRunRecorder(bundledVersions, () => cells?.busy ?? false);
-  const modules = kernelModules(makeBrowserCoreNode({ notebookPath: init.notebookPath, onRead: (read) => recorder.noteRead(read) }));
+  const modules = kernelModules(installBrowserFiles({ notebookPath: init.notebookPath, onRead: (read) => recorder.noteRead(read) }));
   const notebookUrl = `${FILES_ROOT}/notebooks/${init.notebookPath.split('/').map(encodeURIComponent).join('/')}`;
   cells = new CellExecutor(post, flag, {
-    transpile: transpileOnServer,
+    transpile: (code) => transpileOnServer(code, init.xsrfToken),
     // Indirect eval runs in the global scope; sourceURL names the cell's frames in stack traces.
     evaluate: (code, filename) => (0, eval)(`${code}\n//# sourceURL=${filename}`) as () => Promise<unknown>,
     // No AsyncLocalStorage in a browser: output is the running cell's.
@@ -108,6 +109,7 @@ async function start(init: WorkerInit): Promise<void> {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     registerFusedKernels();
     const backend = await initBackend(init.backend);
+    refuseWebGpuSyncReads();
     recorder.backend = backend;
     for (const name of ['@wb/core', '@tensorflow/tfjs-core', '@observablehq/plot']) recorder.notePackage(name);
     post({ type: 'ready', backend, versions: { browser: self.navigator.userAgent, ...Object.fromEntries(recorder.packages) } });

@@ -1,0 +1,229 @@
+/**
+ * A loaded bidirectional encoder with its tokenizer (BERT, DistilBERT, RoBERTa, ALBERT): text in,
+ * hidden states and per-word vectors out, and the masked-LM head as the fill-mask pipeline, the
+ * way Transformers.js pipelines read. What differs between the families (the forward pass, the
+ * head, whether token types mean anything) comes from the family module; this class only moves
+ * text and tensors.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
+import type { Encoding } from '../tokenize/bert-tokenizer.js';
+import type { Tokenizer } from '../tokenize/tokenizer.js';
+import type { Truncation } from '../tokenize/truncation.js';
+import type { BertInputs, BertOutputs } from './bert.js';
+import {
+  unsupported,
+  type FamilyName,
+  type FeatureOptions,
+  type FillMaskPrediction,
+  type Generation,
+  type LanguageModel,
+  type ModelInput,
+  type TokenFeatures,
+} from './language-model.js';
+import { encodeBatch, realLength, wordsFromTokens } from './token-batch.js';
+
+export type EncoderInput = string | [string, string];
+
+export interface EncoderRunOptions {
+  outputAttentions?: boolean;
+  /** Longest input in tokens; defaults to the model's positions. */
+  maxLength?: number;
+  /** Cut inputs longer than maxLength instead of failing. */
+  truncation?: Truncation;
+}
+
+export interface EncoderRun {
+  encodings: Encoding[];
+  outputs: BertOutputs;
+  /** The tensors fed to the model, [batch, seq]. */
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  dispose(): void;
+}
+
+/** What a family gives the encoder model. */
+export interface EncoderParts {
+  family: FamilyName;
+  tokenizer: Tokenizer;
+  hiddenSize: number;
+  /** Transformer layers (hidden states are one more). */
+  numHiddenLayers: number;
+  /** Positions the model can take. */
+  maxLength: number;
+  /** False when the model has a single token type (RoBERTa, DistilBERT): type ids are then all 0. */
+  tokenTypes: boolean;
+  forward(inputs: BertInputs, options: { outputAttentions?: boolean }): BertOutputs;
+  /** Vocabulary logits from hidden states; absent when the checkpoint has no masked-LM head. */
+  mlmLogits?: (hidden: tf.Tensor) => tf.Tensor;
+  /** The tensors to free on dispose. */
+  tensors: tf.Tensor[];
+}
+
+export class EncoderModel implements LanguageModel {
+  readonly family: FamilyName;
+  readonly objective = 'masked-lm' as const;
+  readonly takesWords = false;
+  readonly tokenizer: Tokenizer;
+  readonly maxLength: number;
+  protected readonly parts: EncoderParts;
+
+  constructor(parts: EncoderParts) {
+    this.parts = parts;
+    this.family = parts.family;
+    this.tokenizer = parts.tokenizer;
+    this.maxLength = parts.maxLength;
+  }
+
+  get numLayers(): number {
+    return this.parts.numHiddenLayers + 1;
+  }
+
+  get dim(): number {
+    return this.parts.hiddenSize;
+  }
+
+  get parameterCount(): number {
+    return this.parts.tensors.reduce((n, t) => n + t.size, 0);
+  }
+
+  /** Tokenises a batch (padded to its longest member) and runs the encoder. Dispose the result. */
+  run(inputs: EncoderInput[], options: EncoderRunOptions = {}): EncoderRun {
+    const batch = encodeBatch(this.tokenizer, inputs, this.maxLength, options);
+    const { encodings, inputIds, tokenTypeIds, attentionMask } = batch;
+    let outputs: BertOutputs;
+    try {
+      outputs = this.parts.forward(
+        { inputIds, tokenTypeIds: this.parts.tokenTypes ? tokenTypeIds : undefined, attentionMask },
+        { outputAttentions: options.outputAttentions },
+      );
+    } catch (e) {
+      tf.dispose([inputIds, attentionMask]);
+      throw e;
+    } finally {
+      tokenTypeIds.dispose();
+    }
+    return {
+      encodings,
+      outputs,
+      inputIds,
+      attentionMask,
+      dispose() {
+        tf.dispose([inputIds, attentionMask, outputs as unknown as tf.TensorContainer]);
+      },
+    };
+  }
+
+  /** `run`, awaited: what the pipelines call, so that a family may run its encoder elsewhere (BERT's engines). */
+  async encode(inputs: EncoderInput[], options: EncoderRunOptions = {}): Promise<EncoderRun> {
+    return this.run(inputs, options);
+  }
+
+  async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
+    const batchSize = options.batchSize ?? 16;
+    const pooling = options.pooling ?? 'mean';
+    const sentences: EmbeddedSentence[] = [];
+    for (let b = 0; b < inputs.length; b += batchSize) {
+      const chunk = inputs.slice(b, b + batchSize);
+      const texts = chunk.map((input) => (Array.isArray(input) ? input.join(' ') : input));
+      const run = await this.encode(texts);
+      const layers = (await Promise.all(run.outputs.hiddenStates.map((h) => h.array()))) as number[][][][];
+      run.dispose();
+      chunk.forEach((input, i) => {
+        const words = wordsFromTokens(input, texts[i], run.encodings[i].offsets, layers.map((layer) => layer[i]), pooling);
+        sentences.push({ text: texts[i], words });
+      });
+    }
+    return sentences;
+  }
+
+  async features(inputs: ModelInput[], options: FeatureOptions = {}): Promise<TokenFeatures[]> {
+    const texts = inputs.map((input, i) => {
+      if (typeof input === 'string' || input.length === 2) return input as EncoderInput;
+      throw new Error(`input ${i}: a ${this.family} model takes a text or a [text, text_pair], not ${input.length} words`);
+    });
+    const batchSize = options.batchSize ?? 8;
+    const out: TokenFeatures[] = [];
+    for (let start = 0; start < texts.length; start += batchSize) {
+      const run = await this.encode(texts.slice(start, start + batchSize), {
+        maxLength: options.maxLength,
+        truncation: options.maxLength ? 'longest_first' : false,
+        outputAttentions: options.attentions,
+      });
+      const { outputs } = run;
+      const hidden = (options.allLayers ? await Promise.all(outputs.hiddenStates.map((h) => h.array())) : [await outputs.lastHiddenState.array()]) as number[][][][];
+      const pooled = outputs.poolerOutput ? ((await outputs.poolerOutput.array()) as number[][]) : undefined;
+      const attentions = outputs.attentions ? ((await Promise.all(outputs.attentions.map((a) => a.array()))) as number[][][][][]) : undefined;
+      run.dispose();
+      run.encodings.forEach((encoding, i) => {
+        const n = realLength(encoding);
+        const features: TokenFeatures = {
+          tokens: encoding.tokens.slice(0, n),
+          offsets: encoding.offsets.slice(0, n),
+          ids: encoding.ids.slice(0, n),
+          // What the model read: a single-type model reads type 0 whatever the tokenizer wrote.
+          tokenTypeIds: this.parts.tokenTypes ? encoding.tokenTypeIds.slice(0, n) : new Array<number>(n).fill(0),
+          hiddenStates: hidden.map((layer) => layer[i].slice(0, n)),
+        };
+        if (pooled) features.poolerOutput = pooled[i];
+        if (attentions) features.attentions = attentions.map((layer) => layer[i].map((head) => head.slice(0, n).map((row) => row.slice(0, n))));
+        out.push(features);
+      });
+    }
+    return out;
+  }
+
+  /** Masked-LM logits at every token of one text, [tokens][vocab]. */
+  async lmLogits(text: string): Promise<{ ids: number[]; tokens: string[]; logits: number[][] }> {
+    const head = this.parts.mlmLogits;
+    if (!head) throw new Error(`this ${this.family} checkpoint has no masked-LM head`);
+    const run = await this.encode([text]);
+    const logits = head(run.outputs.lastHiddenState);
+    const rows = ((await logits.array()) as number[][][])[0];
+    tf.dispose(logits);
+    const { ids, tokens } = run.encodings[0];
+    run.dispose();
+    return { ids, tokens, logits: rows };
+  }
+
+  /** Top-k predictions for every mask token ([MASK], <mask>) in the text, in order. */
+  async fillMask(text: string, options: { topK?: number } = {}): Promise<FillMaskPrediction[][]> {
+    const topK = options.topK ?? 5;
+    const maskId = this.tokenizer.maskTokenId;
+    if (maskId === undefined) throw new Error(`fill-mask: this ${this.family} tokenizer has no mask token`);
+    const head = this.parts.mlmLogits;
+    if (!head) throw new Error(`fill-mask needs a checkpoint with the masked-LM head (this ${this.family} checkpoint has none)`);
+    const run = await this.encode([text]);
+    const { ids } = run.encodings[0];
+    const maskPositions = ids.flatMap((id, p) => (id === maskId ? [p] : []));
+    if (maskPositions.length === 0) {
+      run.dispose();
+      throw new Error(`fill-mask: the text has no ${this.tokenizer.idToToken(maskId)} token: "${text}"`);
+    }
+    const probs = tf.tidy(() => tf.softmax(head(tf.gather(run.outputs.lastHiddenState, maskPositions, 1))));
+    const top = tf.topk(probs, topK);
+    const [values, indices] = [(await top.values.array()) as number[][][], (await top.indices.array()) as number[][][]];
+    tf.dispose([probs, top.values, top.indices]);
+    run.dispose();
+    return maskPositions.map((position, m) =>
+      indices[0][m].map((tokenId, k) => {
+        const filled = ids.slice();
+        filled[position] = tokenId;
+        return {
+          token: this.tokenizer.idToToken(tokenId),
+          tokenId,
+          score: values[0][m][k],
+          sequence: this.tokenizer.decode(filled, { skipSpecialTokens: true }),
+        };
+      }),
+    );
+  }
+
+  async generate(): Promise<Generation> {
+    throw unsupported(this.family, this.objective, 'generate');
+  }
+
+  dispose(): void {
+    tf.dispose(this.parts.tensors);
+  }
+}
