@@ -48,7 +48,7 @@ function time(run, repeats) {
 
 // 2. The bert-mini training step on a fixed full batch, each configuration in its own process:
 //    "today" is one thread on tfjs' stock kernels (the workbench before its wasm kernels and threads),
-//    then the wasm kernels on one thread and on every core. The losses must be identical.
+//    then the wasm kernels on one thread and on every core. The losses must agree.
 const cores = defaultThreadCount();
 const configurations = [[1, 'stock'], [1, 'kernels'], ...(cores > 1 ? [[cores, 'kernels']] : [])];
 const results = configurations.map(([threads, mode]) => {
@@ -66,7 +66,8 @@ for (const result of ours) {
       shape: 'bert-mini',
       ratio: `${result.mode} on ${result.threads} thread(s) vs today's single thread`,
       speedup: +(today.seconds_per_step / result.seconds_per_step).toFixed(2),
-      same_losses: JSON.stringify(result.losses) === JSON.stringify(today.losses),
+      // The kernels sum in another order than tfjs' stock ops: agreement to float32 rounding, not bits.
+      losses_agree: result.losses.every((loss, i) => Math.abs(loss - today.losses[i]) <= 1e-5 * Math.abs(today.losses[i])),
     }),
   );
 }

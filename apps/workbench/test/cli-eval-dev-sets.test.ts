@@ -156,6 +156,6 @@ describeShared(['fixtures', 'allennlp-elmo'], 'wb eval sense-gap with an ELMo', 
     const data = writeLines(dir, 'c.jsonl', [{ text: 'a [MASK]', answers: ['b'] }]);
     const result = await wbRun(['eval', 'cloze', '--model', sharedPath('fixtures', 'allennlp-elmo'), '--data', data]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('is an ELMo: a biLM has no masked-LM head to fill a [MASK]; cloze needs a BERT');
+    expect(result.stderr).toContain('(elmo, bilm) fills no mask: cloze needs a masked LM with a mask token (BERT, DistilBERT, RoBERTa, ALBERT)');
   });
 });

@@ -110,7 +110,12 @@ describe('wb run: parameters and failures', () => {
     const { code, stderr } = await wbRun([file, '--html', join(out, 'report.html')]);
     expect(code, stderr).toBe(0);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; form-action 'none'; base-uri 'none'">`,
+    );
+    // Sanitised as the UI does: the <img> stays, its handler does not.
+    expect(html).toContain('<img src="x">');
+    expect(html).not.toContain('onerror');
     expect(html).toMatch(/<h1>Report<\/h1>/);
     expect(html).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>[\s\S]*<circle/);
     expect(html).toContain('How these outputs were made');

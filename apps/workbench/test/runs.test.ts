@@ -51,7 +51,7 @@ describe('run store', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => RunStore.open(file)).toThrow(`${file}: the run history was written by a newer workbench (schema 99, this one knows 2); upgrade wb`);
+    expect(() => RunStore.open(file)).toThrow(`${file}: the run history was written by a newer workbench (schema 99, this one knows 3); upgrade wb`);
   });
 
   it('upgrades a schema 1 history in place, and keeps the hub models (repo id and commit) a run read', () => {

@@ -18,6 +18,7 @@ export * from './pretrain/corpus.js';
 export * from './pretrain/run-bert.js';
 export * from './pretrain/run-elmo.js';
 export * from './pretrain/run-gpt.js';
+export * from './pretrain/distill.js';
 export type { StepRecord } from './train/trainer.js';
 export * from './train/run.js';
 export * from './models/bert-onnx.js';

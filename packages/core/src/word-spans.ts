@@ -32,11 +32,14 @@ export function findSpan(text: string, word: string, occurrence = 0): CharSpan {
 /**
  * Indices of the tokens whose characters lie wholly inside `span`. Tokens with empty offsets
  * ([CLS], [SEP], padding, which cover no characters) are never in a span. Empty when the span
- * cuts through a token or covers none.
+ * cuts through a token or covers none. Given the `text`, a token's leading whitespace does not
+ * count: byte-level BPE tokens (RoBERTa's, GPT-2's `Ġcup`) may carry the space before the word.
  */
-export function tokensInSpan(offsets: ReadonlyArray<readonly [number, number]>, span: CharSpan): number[] {
+export function tokensInSpan(offsets: ReadonlyArray<readonly [number, number]>, span: CharSpan, text?: string): number[] {
   const inside: number[] = [];
-  offsets.forEach(([start, end], i) => {
+  offsets.forEach(([from, end], i) => {
+    let start = from;
+    if (text !== undefined) while (start < end && /\s/.test(text[start])) start++;
     if (end > start && start >= span.start && end <= span.end) inside.push(i);
   });
   return inside;
@@ -48,7 +51,7 @@ export function tokensInSpan(offsets: ReadonlyArray<readonly [number, number]>, 
  */
 export function findTokens(text: string, offsets: ReadonlyArray<readonly [number, number]>, word: string, occurrence = 0): number[] {
   const span = findSpan(text, word, occurrence);
-  const tokens = tokensInSpan(offsets, span);
+  const tokens = tokensInSpan(offsets, span, text);
   if (tokens.length === 0) {
     throw new Error(`no token lies inside characters ${span.start}–${span.end} ("${text.slice(span.start, span.end)}") of "${text}"`);
   }

@@ -45,7 +45,15 @@ describe('tokensInSpan and findTokens', () => {
     expect(tokensInSpan(encoding.offsets, { start: 0, end: 3 })).toEqual([1, 2]);
     expect(tokensInSpan(encoding.offsets, { start: 0, end: 5 })).toEqual([1, 2]);
     expect(tokensInSpan(encoding.offsets, { start: 4, end: 8 })).toEqual([]);
-    expect(() => findTokens('the cu', [[0, 3], [3, 6]], 'cu')).toThrow('no token lies inside characters 4–6 ("cu") of "the cu"');
+    expect(() => findTokens('ab cd', [[0, 4], [4, 5]], 'ab')).toThrow('no token lies inside characters 0–2 ("ab") of "ab cd"');
+  });
+
+  it('given the text, skips a token\'s leading space (byte-level BPE: "Ġcup" covers " cup")', () => {
+    const text = 'the cup';
+    const offsets: Array<[number, number]> = [[0, 3], [3, 7]];
+    expect(tokensInSpan(offsets, { start: 4, end: 7 })).toEqual([]);
+    expect(tokensInSpan(offsets, { start: 4, end: 7 }, text)).toEqual([1]);
+    expect(findTokens(text, offsets, 'cup')).toEqual([1]);
   });
 
   it('works on word offsets too (ELMo rows, pre-tokenised words marked -1 never match)', () => {

@@ -24,6 +24,14 @@ describe('scoreCloze', () => {
     expect(score.items[2]).toEqual({ text: 'the [MASK] sat', answers: ['cat'], predictions: ['dog', 'cats', 'a'], hit: null, rank: null });
   });
 
+  it('also matches a filler by its spelling in text (byte-level BPE marks the space: Ġcoffee)', () => {
+    const items = [{ text: 'a cup of [MASK]', answers: ['coffee'] }];
+    expect(scoreCloze(items, [['Ġtea', 'Ġcoffee']]).hits).toBe(0);
+    const score = scoreCloze(items, [['Ġtea', 'Ġcoffee']], [['tea', 'coffee']]);
+    expect(score.items[0]).toMatchObject({ predictions: ['Ġtea', 'Ġcoffee'], hit: 'Ġcoffee', rank: 2 });
+    expect(() => scoreCloze(items, [['a']], [])).toThrow('scoreCloze: 1 prediction lists but 0 spelling lists');
+  });
+
   it('needs one prediction list per sentence', () => {
     expect(() => scoreCloze([{ text: '[MASK]', answers: ['a'] }], [])).toThrow('scoreCloze: 1 items but 0 prediction lists');
   });

@@ -3,8 +3,8 @@
  * sentence is a hit when one of the top-k tokens (`masks[0][i].token`) is an acceptable word.
  */
 import { Command } from 'commander';
-import { detectModelFamily, loadBert } from '@wb/core/node';
-import { readClozeData, scoreCloze } from '@wb/tasks/node';
+import { loadModel } from '@wb/core/node';
+import { CLOZE_MASK, readClozeData, scoreCloze } from '@wb/tasks/node';
 import { fillMaskOutput } from './pipelines.js';
 import { ProgressBar } from './progress.js';
 import { positiveInt } from './options.js';
@@ -12,26 +12,33 @@ import { positiveInt } from './options.js';
 export function clozeCommand(): Command {
   return new Command('cloze')
     .description('Cloze: hits (an acceptable word among the top-k fill-mask tokens) out of the sentences, with each sentence\'s top k')
-    .requiredOption('--model <dir>', 'BERT folder with the masked-LM head')
+    .requiredOption('--model <dir>', 'a masked LM with its head, as for wb fill-mask (BERT, DistilBERT, RoBERTa, ALBERT)')
     .requiredOption('--data <file>', 'JSON Lines: {"text": "... [MASK] ...", "answers": ["...", ...]} (e.g. packages/tasks/data/cloze-dev.jsonl)')
     .option('--top-k <k>', 'candidates per mask', positiveInt, 5)
     .action(async (opts: { model: string; data: string; topK: number }) => {
       const items = readClozeData(opts.data);
-      if (detectModelFamily(opts.model) === 'elmo') {
-        throw new Error(`${opts.model} is an ELMo: a biLM has no masked-LM head to fill a [MASK]; cloze needs a BERT`);
+      const model = await loadModel(opts.model);
+      const tokenizer = model.tokenizer;
+      if (model.objective !== 'masked-lm' || !tokenizer || tokenizer.maskTokenId === undefined) {
+        model.dispose();
+        throw new Error(`${opts.model} (${model.family}, ${model.objective}) fills no mask: cloze needs a masked LM with a mask token (BERT, DistilBERT, RoBERTa, ALBERT)`);
       }
-      const bert = await loadBert(opts.model);
+      // The data writes [MASK]; a model whose mask token is another (RoBERTa's <mask>) gets its own.
+      const mask = tokenizer.idToToken(tokenizer.maskTokenId);
       const progress = new ProgressBar(items.length, 'cloze', 'sentences');
       const predictions: string[][] = [];
+      const spellings: string[][] = [];
       for (const item of items) {
-        const output = await fillMaskOutput(bert, item.text, opts.topK);
+        const output = await fillMaskOutput(model, item.text.replace(CLOZE_MASK, mask), opts.topK);
         predictions.push(output.masks[0].map((candidate) => candidate.token));
+        // How each filler reads in text: a byte-level BPE token (Ġcoffee) carries its space as a mark.
+        spellings.push(output.masks[0].map((candidate) => tokenizer.decode([candidate.token_id]).trim()));
         progress.tick(1);
       }
-      // A sentence none of whose answers is one vocabulary token cannot be a hit for this model.
-      const answerable = items.map((item) => item.answers.some((answer) => bert.tokenizer.tokenize(answer).length === 1));
-      bert.dispose();
-      const score = scoreCloze(items, predictions);
+      // A sentence none of whose answers is one vocabulary token (after a space, as mid-sentence) cannot be a hit.
+      const answerable = items.map((item) => item.answers.some((answer) => tokenizer.tokenize(` ${answer}`).length === 1));
+      model.dispose();
+      const score = scoreCloze(items, predictions, spellings);
       const output = {
         task: 'cloze',
         hits: score.hits,

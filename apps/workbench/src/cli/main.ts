@@ -7,6 +7,7 @@ import { engineOption, engineSettings } from './engine.js';
 import { exportCommand } from './export.js';
 import { evalCommand } from './eval.js';
 import { pretrainCommand } from './pretrain.js';
+import { distillCommand } from './distill.js';
 import { finetuneCommand } from './finetune.js';
 import { runsCommand } from './runs.js';
 import { sweepCommands } from './sweep.js';
@@ -153,8 +154,11 @@ export function buildProgram(): Command {
   // `wb export onnx`: the BERT encoder as ONNX, for ONNX Runtime and Transformers.js (export.ts).
   program.addCommand(exportCommand());
 
-  // `wb pretrain bert|elmo`: pretraining from scratch (pretrain.ts).
+  // `wb pretrain bert|elmo|gpt`: pretraining from scratch (pretrain.ts).
   program.addCommand(pretrainCommand());
+
+  // `wb distill`: a DistilBERT student from a BERT teacher (distill.ts).
+  program.addCommand(distillCommand());
 
   // `wb finetune sst2|conll|pair|qa`: fine-tuning with a task head (finetune.ts).
   program.addCommand(finetuneCommand());

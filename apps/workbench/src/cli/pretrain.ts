@@ -29,14 +29,15 @@ export function checkOutFolder(out: string, options: { resume?: boolean; force?:
   );
 }
 
-function progress(label: string) {
+/** Log lines and a progress bar for a training command (`wb pretrain <label>`, or `wb <command>`). */
+export function progress(label: string, command = `pretrain ${label}`) {
   let bar: ProgressBar | undefined;
   let tokens = 0;
   const started = performance.now();
   return {
-    onLog: (message: string) => process.stderr.write(`wb pretrain ${label}: ${message}\n`),
+    onLog: (message: string) => process.stderr.write(`wb ${command}: ${message}\n`),
     onStep: (record: StepRecord, total: number) => {
-      bar ??= new ProgressBar(total - record.step + 1, `pretrain ${label}`, 'steps');
+      bar ??= new ProgressBar(total - record.step + 1, command, 'steps');
       tokens += record.tokens;
       const tokensPerSecond = tokens / ((performance.now() - started) / 1000);
       const parts = Object.entries(record.parts)

@@ -2,7 +2,9 @@
  * Hugging Face BERT folders, read through `ModelFiles` (on disk or over HTTP): a plain folder
  * (`config.json`, `model.safetensors`, vocab), a sharded one (`model.safetensors.index.json`), or
  * the hub cache's download layout (`models--org--name/refs/main` naming a folder under
- * `snapshots/`). Browser-safe: Node's `loadBert(dir)` and the browser kernel's both end here.
+ * `snapshots/`). Browser-safe. How a folder is found and which family reads it is `load-model.ts`
+ * and `models/families.ts`; this is the BERT family's reader, and the safetensors reading every
+ * family shares.
  */
 import { BertModel } from '../models/bert-model.js';
 import { bertTokenizerFromFiles } from '../tokenize/from-files.js';

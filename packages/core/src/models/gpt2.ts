@@ -314,14 +314,13 @@ export function gpt2Forward(
   }) as unknown as Gpt2Outputs;
 }
 
-/** Next-token logits [..., vocab] from final hidden states: the tied head (`wte`ᵀ) or the checkpoint's lm_head. */
+/**
+ * Next-token logits [..., vocab] from final hidden states: the tied head (`wte`ᵀ) or the
+ * checkpoint's lm_head. The table is transposed explicitly and applied as a plain x·W, as BERT's
+ * tied decoder is: tfjs-wasm's transposeB matMul is many times slower (see bert.ts).
+ */
 export function gpt2Logits(weights: Gpt2Weights, hidden: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const head = weights['lm_head.weight'] ?? weights['wte.weight'];
-    const flat = tf.reshape(hidden, [-1, hidden.shape[hidden.rank - 1]]);
-    const logits = tf.matMul(flat, head, false, true);
-    return tf.reshape(logits, [...hidden.shape.slice(0, -1), head.shape[0]]);
-  });
+  return tf.tidy(() => linear(hidden, tf.transpose(weights['lm_head.weight'] ?? weights['wte.weight'])));
 }
 
 export function disposeCache(cache: Gpt2Cache | undefined): void {

@@ -6,7 +6,6 @@
  */
 import type { ContextualEmbedder, EmbeddedSentence, EmbedOptions } from '../embed.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
-import type { Truncation } from '../tokenize/truncation.js';
 
 export type FamilyName = 'bert' | 'distilbert' | 'roberta' | 'albert' | 'gpt2' | 'elmo';
 
@@ -102,10 +101,4 @@ export function unsupported(family: FamilyName, objective: Objective, pipeline: 
   const what = objective === 'masked-lm' ? 'a masked LM' : objective === 'causal-lm' ? 'a causal LM' : 'a bidirectional LM over words';
   const need = pipeline === 'fill-mask' ? 'a masked-LM model (BERT, DistilBERT, RoBERTa, ALBERT)' : 'a causal LM (GPT-2)';
   return new Error(`${pipeline}: this ${family} model is ${what}; ${pipeline} needs ${need}`);
-}
-
-/** Length checks shared by the token models: the limit and what truncation means. */
-export interface LengthLimit {
-  maxLength?: number;
-  truncation?: Truncation;
 }

@@ -10,7 +10,7 @@ export function causalLmLoss(weights: Gpt2Weights, config: Gpt2Config, batch: Ca
   const { lastHiddenState } = gpt2Forward(weights, config, { inputIds });
   const logits = tf.reshape(gpt2Logits(weights, lastHiddenState), [-1, config.vocabSize]) as tf.Tensor2D;
   const lm = crossEntropy(logits, batch.labels);
-  return { loss: lm, parts: { lm } };
+  return { loss: lm };
 }
 
 /** Perplexity over batches: exp of the mean next-token cross-entropy (every batch the same width). */

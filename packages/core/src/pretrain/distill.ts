@@ -1,0 +1,227 @@
+/**
+ * `wb distill` (Node): a DistilBERT student from a BERT teacher, following Sanh et al. 2019
+ * (DistilBERT). The student has half the teacher's layers, initialised from every other teacher
+ * layer (0, 2, 4, …), its embeddings and masked-LM head copied, no token types and no pooler. It
+ * learns on masked text from three losses: the teacher's soft targets (cross-entropy between the
+ * softened distributions at temperature T, times T²) at the masked positions, the masked-LM loss
+ * itself, and the cosine between the student's and the teacher's last hidden states. The folder it
+ * writes is a Hugging Face DistilBertForMaskedLM (config.json, model.safetensors, vocab.txt,
+ * tokenizer_config.json), which `loadModel` reads as any DistilBERT.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { writeFileAtomic } from '../atomic-file.js';
+import { writeSafetensors } from '../checkpoint/safetensors.js';
+import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
+import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../models/bert.js';
+import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
+import { gatherRows } from '../ops/gather-rows.js';
+import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { Trainer, type LossOutput } from '../train/trainer.js';
+import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
+import { crossEntropy } from './bert-loss.js';
+import { tokenizeCorpus } from './run-bert.js';
+
+export interface DistillSettings {
+  teacher: string;
+  corpus: string;
+  /** Student layers (default: half the teacher's, rounded up). */
+  layers?: number;
+  maxLength: number;
+  batchSize: number;
+  accumulation: number;
+  steps: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  maxGradNorm: number;
+  seed: number;
+  maskProb: number;
+  maskReplacement: MaskReplacement;
+  temperature: number;
+  alphaCe: number;
+  alphaMlm: number;
+  alphaCos: number;
+}
+
+/** Sanh et al.'s training script's weights and temperature. */
+export const DISTILL_DEFAULTS: Omit<DistillSettings, 'teacher' | 'corpus'> = {
+  maxLength: 128,
+  batchSize: 16,
+  accumulation: 1,
+  steps: 1000,
+  lr: 5e-4,
+  warmup: 100,
+  weightDecay: 0.01,
+  maxGradNorm: 5,
+  seed: 0,
+  maskProb: 0.15,
+  maskReplacement: 'bert',
+  temperature: 2,
+  alphaCe: 5,
+  alphaMlm: 2,
+  alphaCos: 1,
+};
+
+/** The token-type table BERT's embeddings need; a DistilBERT has one type whose embedding is zero. */
+const ZERO_TYPES = 'embeddings.token_type_embeddings.weight';
+
+/** The student's config: the teacher's widths, `layers` layers (half the teacher's by default). */
+export function studentConfig(teacher: BertConfig, layers = Math.ceil(teacher.numHiddenLayers / 2)): DistilBertConfig {
+  if (!Number.isInteger(layers) || layers < 1 || layers > teacher.numHiddenLayers) {
+    throw new Error(`the student needs 1 to ${teacher.numHiddenLayers} layers (the teacher's), not ${layers}`);
+  }
+  return {
+    vocabSize: teacher.vocabSize,
+    dim: teacher.hiddenSize,
+    nLayers: layers,
+    nHeads: teacher.numAttentionHeads,
+    hiddenDim: teacher.intermediateSize,
+    activation: teacher.hiddenAct,
+    maxPositionEmbeddings: teacher.maxPositionEmbeddings,
+    padTokenId: teacher.padTokenId,
+    initializerRange: teacher.initializerRange,
+    sinusoidalPosEmbds: false,
+  };
+}
+
+/**
+ * The student's weights (BERT names, see distilbert.ts): embeddings and MLM head copied, student
+ * layer i from teacher layer `i · stride` (every other layer when the student is half as deep).
+ */
+export function initStudentFromTeacher(teacher: BertWeights, teacherConfig: BertConfig, student: DistilBertConfig): BertWeights {
+  if (!teacher['cls.predictions.transform.dense.weight']) throw new Error('the teacher needs its masked-LM head (BertForMaskedLM or BertForPreTraining)');
+  const stride = Math.floor(teacherConfig.numHiddenLayers / student.nLayers);
+  const weights: BertWeights = {};
+  for (const [name, t] of Object.entries(teacher)) {
+    const layer = /^encoder\.layer\.(\d+)\.(.*)$/.exec(name);
+    if (layer) {
+      const from = Number(layer[1]);
+      if (from % stride === 0 && from / stride < student.nLayers) weights[`encoder.layer.${from / stride}.${layer[2]}`] = t.clone();
+    } else if (name.startsWith('embeddings.') && name !== ZERO_TYPES) {
+      weights[name] = t.clone();
+    } else if (/^cls\.predictions\.(transform\.|bias$|decoder\.weight$)/.test(name)) {
+      weights[name] = t.clone();
+    }
+  }
+  // The teacher adds its type-0 embedding to every token; the student has no types, so it is folded into the positions.
+  weights['embeddings.position_embeddings.weight'].dispose();
+  weights['embeddings.position_embeddings.weight'] = tf.tidy(() =>
+    tf.add(teacher['embeddings.position_embeddings.weight'], tf.slice(teacher[ZERO_TYPES], [0, 0], [1, -1])),
+  );
+  weights[ZERO_TYPES] = tf.zeros([1, student.dim]);
+  return weights;
+}
+
+/** A batch with the teacher's outputs for it (computed outside the student's gradient). */
+interface DistillBatch {
+  data: PretrainingBatch;
+  teacherLogits: tf.Tensor2D;
+  teacherHidden: tf.Tensor2D;
+}
+
+export function distillationLoss(student: BertWeights, config: BertConfig, batch: DistillBatch, settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>): LossOutput {
+  const { data } = batch;
+  const shape: [number, number] = [data.batchSize, data.seqLength];
+  const inputIds = tf.tensor2d(data.inputIds, shape, 'int32');
+  const attentionMask = tf.tensor2d(data.attentionMask, shape, 'float32');
+  const outputs = bertForward(student, config, { inputIds, attentionMask });
+  const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]) as tf.Tensor2D;
+  const logits = mlmLogits(student, config, gatherRows(hidden, tf.tensor1d(data.maskedIndices, 'int32'))) as tf.Tensor2D;
+  const t = settings.temperature;
+  // Soft targets: −Σ p_teacher(T) · log p_student(T), averaged over masked tokens, times T² (Hinton et al. 2015).
+  const soft = tf.tidy(() => {
+    const target = tf.softmax(tf.div(batch.teacherLogits, t));
+    const logProbs = tf.logSoftmax(tf.div(logits, t));
+    return tf.mul(tf.neg(tf.mean(tf.sum(tf.mul(target, logProbs), 1))), t * t) as tf.Scalar;
+  });
+  const mlm = crossEntropy(logits, data.maskedLabels);
+  // 1 − cos(student, teacher) over the real (non-padding) tokens.
+  const cos = tf.tidy(() => {
+    const mask = tf.reshape(attentionMask, [-1]);
+    const dot = tf.sum(tf.mul(hidden, batch.teacherHidden), 1);
+    const norms = tf.mul(tf.norm(hidden, 'euclidean', 1), tf.norm(batch.teacherHidden, 'euclidean', 1));
+    const cosine = tf.div(dot, tf.maximum(norms, 1e-8));
+    return tf.div(tf.sum(tf.mul(tf.sub(1, cosine), mask)), tf.sum(mask)) as tf.Scalar;
+  });
+  const loss = tf.addN([tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)]) as tf.Scalar;
+  return { loss, parts: { ce: soft, mlm, cos } };
+}
+
+export async function distill(outDir: string, settings: DistillSettings, options: TrainingRunHooks = {}) {
+  const log = options.onLog ?? (() => {});
+  const teacher = loadBertCheckpoint(settings.teacher);
+  const tokenizer = loadBertTokenizer(teacher.dir);
+  const config = studentConfig(teacher.config, settings.layers);
+  const student = distilbertAsBert(config);
+  if (settings.maxLength > teacher.config.maxPositionEmbeddings) {
+    throw new Error(`--max-length ${settings.maxLength} is more than the teacher's ${teacher.config.maxPositionEmbeddings} positions`);
+  }
+  log(`teacher: ${teacher.config.numHiddenLayers} layers, hidden ${teacher.config.hiddenSize}; student: ${config.nLayers} layers (from teacher layers ${Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers)).join(', ')})`);
+
+  const documents = tokenizeCorpus(settings.corpus, tokenizer);
+  const special = {
+    cls: tokenizer.clsTokenId,
+    sep: tokenizer.sepTokenId,
+    mask: tokenizer.maskTokenId,
+    pad: tokenizer.padTokenId,
+    firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
+    vocabSize: tokenizer.vocabSize,
+  };
+  const data = new BertPretrainingData(documents, special, { maxLength: settings.maxLength, maskedLmProb: settings.maskProb, maskReplacement: settings.maskReplacement });
+
+  const initial = initStudentFromTeacher(teacher.weights, teacher.config, config);
+  const params = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, name !== ZERO_TYPES)]));
+  tf.dispose(Object.values(initial));
+  const trainer = new Trainer<DistillBatch>({
+    params,
+    trainable: (name) => name !== ZERO_TYPES,
+    lossFn: (batch) => distillationLoss(params, student, batch, settings),
+    nextBatch: (rng) => {
+      const batch = data.batch(rng, settings.batchSize);
+      const shape: [number, number] = [batch.batchSize, batch.seqLength];
+      const [teacherLogits, teacherHidden] = tf.tidy(() => {
+        const out = bertForward(teacher.weights, teacher.config, {
+          inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
+          tokenTypeIds: tf.tensor2d(batch.tokenTypeIds, shape, 'int32'),
+          attentionMask: tf.tensor2d(batch.attentionMask, shape, 'float32'),
+        });
+        const hidden = tf.reshape(out.lastHiddenState, [-1, teacher.config.hiddenSize]) as tf.Tensor2D;
+        const logits = mlmLogits(teacher.weights, teacher.config, gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'))) as tf.Tensor2D;
+        return [logits, hidden];
+      });
+      return { batch: { data: batch, teacherLogits, teacherHidden }, tokens: batch.tokens };
+    },
+    disposeBatch: (batch) => tf.dispose([batch.teacherLogits, batch.teacherHidden]),
+    totalSteps: settings.steps,
+    learningRate: settings.lr,
+    warmupSteps: settings.warmup,
+    accumulation: settings.accumulation,
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    adamw: { weightDecay: settings.weightDecay },
+  });
+  const recorded = { ...settings, teacher: undefined, corpus: undefined, layers: config.nLayers };
+  const done = runTraining(trainer, outDir, recorded, options);
+  if (!done) {
+    tf.dispose(Object.values(teacher.weights));
+    return { stopped: true, trainer, config };
+  }
+
+  writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
+  writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
+  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
+  writeFileAtomic(
+    join(outDir, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'DistilBertTokenizer', do_lower_case: tokenizer.doLowerCase, model_max_length: config.maxPositionEmbeddings }, null, 2) + '\n',
+  );
+  const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
+  const summary = {
+    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos) }),
+    student: { layers: config.nLayers, fromTeacherLayers: Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers)) },
+  };
+  writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
+  tf.dispose(Object.values(teacher.weights));
+  return { stopped: false, trainer, config, summary };
+}
