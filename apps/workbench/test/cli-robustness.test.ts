@@ -73,7 +73,7 @@ describe('wb embed: outputs and inputs', () => {
     const badIds = modelWith('tokenizer.json', JSON.stringify({ model: { type: 'WordPiece', vocab }, normalizer: { type: 'BertNormalizer' }, pre_tokenizer: { type: 'BertPreTokenizer' } }));
     const ids = await wbRun(['embed', '--model', badIds, '--input', input]);
     expect(ids.code).toBe(1);
-    expect(ids.stderr).toContain(`wb: ${join(badIds, 'tokenizer.json')}: model.vocab token "bank" has id null; ids must be integers from 0 to 7`);
+    expect(ids.stderr).toContain(`wb: ${join(badIds, 'tokenizer.json')}: model.vocab token "bank" has id null; ids must be integers from 0 to 16777215`);
   });
 
   it('refuses a huge num_hidden_layers at once, naming the file', async () => {

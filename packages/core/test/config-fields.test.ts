@@ -151,15 +151,17 @@ describe('tokenizer ids', () => {
     return dir;
   };
 
-  it('refuses ids that are not integers inside the vocabulary, naming tokenizer.json', () => {
-    for (const [ids, shown] of [[[0, 1, 2, 3, 4, null], 'null'], [[0, 1, 2, 3, 4, 0.5], '0.5'], [[0, 1, 2, 3, 4, 7], '7'], [[0, 1, 2, 3, 4, -1], '-1'], [[0, 1, 2, 3, 4, '5'], '"5"']] as const) {
+  it('refuses ids that are not token ids, naming tokenizer.json; gaps (a vocab.txt with duplicates) are fine', () => {
+    for (const [ids, shown] of [[[0, 1, 2, 3, 4, null], 'null'], [[0, 1, 2, 3, 4, 0.5], '0.5'], [[0, 1, 2, 3, 4, 2 ** 24], '16777216'], [[0, 1, 2, 3, 4, -1], '-1'], [[0, 1, 2, 3, 4, '5'], '"5"']] as const) {
       const dir = folder({ 'tokenizer.json': JSON.stringify(tokenizerJson([...ids])) });
       expect(() => bertTokenizerFromFiles(diskFiles(dir))).toThrow(
-        `${join(dir, 'tokenizer.json')}: model.vocab token "the" has id ${shown}; ids must be integers from 0 to 6 (the vocabulary has 7 tokens)`,
+        `${join(dir, 'tokenizer.json')}: model.vocab token "the" has id ${shown}; ids must be integers from 0 to 16777215`,
       );
     }
-    const added = { ...tokenizerJson([]), added_tokens: [{ id: 99, content: '[X]' }] };
-    expect(() => bertTokenizerFromFiles(diskFiles(folder({ 'tokenizer.json': JSON.stringify(added) })))).toThrow('added_tokens[0] "[X]" has id 99');
+    const gaps = bertTokenizerFromFiles(diskFiles(folder({ 'tokenizer.json': JSON.stringify(tokenizerJson([0, 1, 2, 3, 4, 9, 10])) })));
+    expect(gaps.encode('the bank').ids).toEqual([2, 9, 10, 3]);
+    const added = { ...tokenizerJson([]), added_tokens: [{ id: 1.5, content: '[X]' }] };
+    expect(() => bertTokenizerFromFiles(diskFiles(folder({ 'tokenizer.json': JSON.stringify(added) })))).toThrow('added_tokens[0] "[X]" has id 1.5');
   });
 
   it('encodes a good tokenizer.json to ids inside its vocabulary', () => {

@@ -184,3 +184,18 @@ export function oneOf<T extends string>(obj: ConfigObject, key: string, allowed:
 export function requireDivisible(file: string, aName: string, a: number, bName: string, b: number): void {
   if (a % b !== 0) throw new Error(`${file}: ${aName} ${a} is not a multiple of ${bName} ${b}`);
 }
+
+/**
+ * The largest token id a tokenizer file may hold. Ids need not be dense: a vocab.txt with a token
+ * listed twice (bert-base-chinese has 53) gives line-number ids with gaps. Whether every id has an
+ * embedding row is checked against the model's vocab_size when the model loads.
+ */
+export const MAX_TOKEN_ID = 2 ** 24 - 1;
+
+/** A token id from a tokenizer file: an integer from 0 to MAX_TOKEN_ID. */
+export function tokenId(id: unknown, what: string, file: string): number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_TOKEN_ID) {
+    throw new Error(`${file}: ${what} has id ${describeValue(id)}; ids must be integers from 0 to ${MAX_TOKEN_ID}`);
+  }
+  return id;
+}

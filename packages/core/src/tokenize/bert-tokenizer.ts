@@ -11,7 +11,7 @@ import { cleanUpTokenization, joinWordpieces } from './decode.js';
 import { BertNormalizer, originalEnd, originalStart, type NormalizedString } from './normalizer.js';
 import { truncatedLengths, type Truncation, type TruncationStrategy } from './truncation.js';
 import { WordpieceTokenizer } from './wordpiece.js';
-import { booleanField, configObject, describeValue, positiveInt, stringField, type ConfigObject } from '../checkpoint/config-fields.js';
+import { booleanField, configObject, describeValue, positiveInt, stringField, tokenId, type ConfigObject } from '../checkpoint/config-fields.js';
 
 export type { AddedToken } from './added-tokens.js';
 
@@ -480,14 +480,7 @@ function checkedIds(rawVocab: unknown, rawAdded: unknown, where: string): { voca
       throw new Error(`${where}: added_tokens[${i}].content must be a non-empty string, got ${describeValue(token.content)}`);
     }
   });
-  const contents = new Set(entries.map(([token]) => token));
-  const size = entries.length + (added as Array<{ content: string }>).filter((t) => !contents.has(t.content)).length;
-  const checkId = (id: unknown, what: string): number => {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= size) {
-      throw new Error(`${where}: ${what} has id ${describeValue(id)}; ids must be integers from 0 to ${size - 1} (the vocabulary has ${size} tokens)`);
-    }
-    return id;
-  };
+  const checkId = (id: unknown, what: string): number => tokenId(id, what, where);
   const vocab = new Map<string, number>(entries.map(([token, id]) => [token, checkId(id, `model.vocab token ${JSON.stringify(token)}`)]));
   const addedTokens = (added as Array<Record<string, unknown>>).map((t, i): AddedToken => {
     if (t.single_word || t.lstrip || t.rstrip) {

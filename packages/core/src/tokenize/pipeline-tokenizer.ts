@@ -5,6 +5,7 @@
  * span in the caller's text (see `piece.ts`). `fromTokenizerJson` reads the file; the families
  * build one from `vocab.json` + `merges.txt` the way HF's converters do (`byte-level-bpe.ts`).
  */
+import { tokenId } from '../checkpoint/config-fields.js';
 import { AddedTokenMatcher, type AddedTokenMatch } from './added-tokens.js';
 import { encodeBatchWith, truncationStrategy } from './batch.js';
 import type { BatchEncodeOptions, DecodeOptions, EncodeOptions, Encoding } from './bert-tokenizer.js';
@@ -398,11 +399,7 @@ export function vocabMap(vocab: unknown, where: string): Map<string, number> {
   if (entries.length === 0) throw new Error(`${where}: the vocabulary is empty`);
   const map = new Map<string, number>();
   for (const [token, id] of entries) {
-    // A vocabulary of n tokens has the ids 0 … n−1; anything else is a damaged file.
-    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= entries.length) {
-      throw new Error(`${where}: token ${JSON.stringify(token)} has the id ${JSON.stringify(id)}; ids must be integers from 0 to ${entries.length - 1}`);
-    }
-    map.set(token, id as number);
+    map.set(token, tokenId(id, `token ${JSON.stringify(token)}`, where));
   }
   return map;
 }
