@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, hasShared, sharedPath } from '../../../test/support/shared.js';
 import { wbRun } from './support/cli.js';
@@ -54,10 +55,10 @@ describeShared(['fixtures', 'tiny-bert'], 'wb --engine onnxruntime and wb export
       const elmo = sharedPath('fixtures', 'allennlp-elmo');
       const refused = await wbRun(['embed', '--model', elmo, '--input', input, '--engine', 'onnxruntime']);
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toContain(`${elmo}: the onnxruntime engine runs BERT encoders only, not elmo models; use the tfjs engine`);
+      expect(refused.stderr).toContain(`${elmo}: the onnxruntime engine runs BERT encoders only, not elmo models; use the tfjs engine (or auto)`);
     }
     const unknown = await wbRun(['embed', '--model', model, '--input', input, '--engine', 'torch']);
-    expect(unknown.stderr).toContain("argument 'torch' is invalid. Allowed choices are tfjs, onnxruntime.");
+    expect(unknown.stderr).toContain("argument 'torch' is invalid. Allowed choices are auto, tfjs, onnxruntime.");
   });
 
   it('eval probe --engine onnxruntime scores as the tfjs engine does', async () => {
@@ -72,6 +73,25 @@ describeShared(['fixtures', 'tiny-bert'], 'wb --engine onnxruntime and wb export
     expect(scores[1].test_n).toBe(15);
     expect(scores[1].accuracy).toBeCloseTo(scores[0].accuracy, 6);
     expect(scores[1].macro_f1).toBeCloseTo(scores[0].macro_f1, 6);
+  });
+
+  it('the default engine (auto) is ONNX Runtime for BERT, tfjs with --attentions and for other families', async () => {
+    const senseGapDev = fileURLToPath(new URL('../../../packages/tasks/data/sense-gap-dev.jsonl', import.meta.url));
+    const probe = (extra: string[], folder = model) =>
+      wbRun(['eval', 'sense-gap', '--model', folder, '--data', senseGapDev, ...extra]).then((r) => {
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as { engine: string; gap: number };
+      });
+    const auto = await probe([]);
+    const tfjs = await probe(['--engine', 'tfjs']);
+    expect(auto.engine).toBe('onnxruntime');
+    expect(tfjs.engine).toBe('tfjs');
+    expect(auto.gap).toBeCloseTo(tfjs.gap, 5);
+    if (hasShared('fixtures', 'allennlp-elmo')) expect((await probe([], sharedPath('fixtures', 'allennlp-elmo'))).engine).toBe('tfjs');
+    // Attention probabilities come from tfjs only: auto picks it rather than failing.
+    const withAttentions = await wbRun(['embed', '--model', model, '--input', input, '--attentions', '--output', join(dir, 'att.jsonl')]);
+    expect(withAttentions.code, withAttentions.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'att.jsonl'), 'utf8').split('\n')[0]).attentions).toHaveLength(2);
   });
 
   it('export onnx: a lone .onnx file, or a Transformers.js folder', async () => {

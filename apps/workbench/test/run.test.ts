@@ -1,58 +1,17 @@
-/** `wb run`: every example notebook runs top to bottom headless; parameters; a failing cell fails the run. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+/**
+ * `wb run`: parameters, a failing cell, --verify, --html, bad input. The example notebooks themselves
+ * are run by `wb run` in e2e/notebook-parity.test.ts (which then runs them in the Browser kernel too).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeShared } from '../../../test/support/shared.js';
 import { parseNotebook, serializeNotebook } from '../src/notebook/io.js';
 import { emptyNotebook, newCell } from '../src/notebook/new.js';
-import { repoNotebooks, wbBin } from './support/workbench.js';
+import { wbRun as wbRunIn } from './support/workbench.js';
 
-const exec = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'wb-run-'));
-
-async function wbRun(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    // The run history goes to a temporary file, not into the repository's notebooks/.wb/.
-    const env = { ...process.env, WB_RUNS_DB: join(out, 'runs.sqlite') };
-    const { stderr } = await exec(process.execPath, [wbBin, 'run', ...args], { maxBuffer: 64 << 20, env });
-    return { code: 0, stderr };
-  } catch (e) {
-    const error = e as { code: number; stderr: string };
-    return { code: error.code, stderr: error.stderr };
-  }
-}
-
-describeShared(['fixtures', 'tiny-bert'], 'wb run: the example notebooks', () => {
-  const examples = readdirSync(repoNotebooks).filter((f) => f.endsWith('.ipynb')).sort();
-
-  it('has example notebooks', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(3);
-  });
-
-  for (const name of examples) {
-    it(`runs ${name} top to bottom and records the run`, async () => {
-      const target = join(out, name);
-      const { code, stderr } = await wbRun([join(repoNotebooks, name), '--out', target]);
-      expect(code, stderr).toBe(0);
-      const nb = parseNotebook(readFileSync(target, 'utf8'), target);
-      const code_cells = nb.cells.filter((c) => c.cell_type === 'code');
-      expect(code_cells.every((c) => c.cell_type === 'code' && c.execution_count !== null)).toBe(true);
-      expect(code_cells.flatMap((c) => (c.cell_type === 'code' ? c.outputs : [])).some((o) => o.output_type === 'error')).toBe(false);
-      const run = (nb.metadata.wb as any).run;
-      expect(run.backend).toBe('wasm');
-      expect(run.packages['@wb/core']).toBeTruthy();
-      if (nb.cells.some((c) => c.source.includes("'tiny-bert'"))) {
-        const model = Object.entries(run.files as Record<string, { sha256: string }>).find(([f]) => f.endsWith('tiny-bert/model.safetensors'));
-        expect(model?.[1].sha256).toMatch(/^[0-9a-f]{64}$/);
-        // Notebooks on the test fixture say that its weights are random.
-        expect(nb.cells[0].source).toMatch(/weights are \*\*random\*\*/);
-      }
-    });
-  }
-});
+const wbRun = (args: string[]) => wbRunIn(args, join(out, 'runs.sqlite'));
 
 describe('wb run: parameters and failures', () => {
   it('injects --param (-p) values after the "parameters" cell', async () => {

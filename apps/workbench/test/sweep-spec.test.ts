@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSweepSpec } from '../src/sweep/spec.js';
+import { commandLine, metricsOfOutput } from '../src/sweep/command-job.js';
 import { checkShards } from '../src/sweep/embed-queue.js';
 import type { ShardResult } from '../src/sweep/embed-job.js';
 
@@ -50,6 +51,50 @@ describe('sweep specs', () => {
     expect(() => readSweepSpec(seeds)).toThrow(`${seeds}: seeds: expected a non-empty list of integers`);
     const goal = spec('goal.yaml', 'notebook: t.ipynb\ngrid: { lr: [1] }\nmetric: loss\ngoal: lowest\n');
     expect(() => readSweepSpec(goal)).toThrow(`${goal}: goal: expected max or min, got "lowest"`);
+  });
+});
+
+describe('sweep specs naming a wb finetune / wb eval command', () => {
+  it('expands a command sweep: parameters become options, seeds --seed, {out} a folder per job', () => {
+    const s = readSweepSpec(spec('command.yaml', 'command: finetune sst2 --model m --train t.tsv --out {out}\ngrid:\n  lr: [0.1, 0.01]\n  batch-size: [4]\nseeds: [1, 2]\nmetric: best.accuracy\n'));
+    expect(s.notebook).toBeUndefined();
+    expect(s.command).toEqual(['finetune', 'sst2', '--model', 'm', '--train', 't.tsv', '--out', '{out}']);
+    expect(s.folder).toBe(dir);
+    expect(s.points).toEqual([
+      { lr: 0.1, 'batch-size': 4, seed: 1 },
+      { lr: 0.1, 'batch-size': 4, seed: 2 },
+      { lr: 0.01, 'batch-size': 4, seed: 1 },
+      { lr: 0.01, 'batch-size': 4, seed: 2 },
+    ]);
+    expect(commandLine(s.command!, s.points[2], '/tmp/o')).toEqual([
+      ...['finetune', 'sst2', '--model', 'm', '--train', 't.tsv', '--out', '/tmp/o'],
+      ...['--lr', '0.01', '--batch-size', '4', '--seed', '1'],
+    ]);
+    // A list works as well, with a leading "wb".
+    const list = readSweepSpec(spec('list.yaml', 'command: [wb, eval, sst2, --model, m]\ngrid: { limit: [10] }\nmetric: accuracy\n'));
+    expect(list.command).toEqual(['eval', 'sst2', '--model', 'm']);
+  });
+
+  it('names what is wrong with a command spec', () => {
+    const both = spec('cboth.yaml', 'notebook: t.ipynb\ncommand: eval sst2\ngrid: { lr: [1] }\nmetric: accuracy\n');
+    expect(() => readSweepSpec(both)).toThrow(`${both}: expected exactly one of notebook (a .ipynb file) and command (wb finetune/eval ...)`);
+    const other = spec('cother.yaml', 'command: pretrain bert --out x\ngrid: { lr: [1] }\nmetric: loss\n');
+    expect(() => readSweepSpec(other)).toThrow(`${other}: command: "pretrain" cannot be swept; expected one of wb finetune, wb eval`);
+    const twice = spec('ctwice.yaml', 'command: finetune sst2 --lr 0.1\ngrid: { lr: [1] }\nmetric: best.accuracy\n');
+    expect(() => readSweepSpec(twice)).toThrow(`${twice}: command: --lr is a swept parameter too; leave it out of the command`);
+    const name = spec('cname.yaml', 'command: eval sst2\ngrid: { "lr rate": [1] }\nmetric: accuracy\n');
+    expect(() => readSweepSpec(name)).toThrow(`${name}: "lr rate" is not an option name (letters, digits and "-", as in --batch-size)`);
+  });
+
+  it('reads metrics from a command\'s JSON: numbers by dotted path, arrays of records as curves', () => {
+    const output = { task: 'sst2', best: { accuracy: 0.75, f1: 0.5 }, best_epoch: 2, epochs: [{ epoch: 1, loss: 0.7 }, { epoch: 2, loss: 0.6 }], labels: ['a', 'b'] };
+    expect(metricsOfOutput(output)).toEqual({
+      'best.accuracy': [{ step: 0, value: 0.75 }],
+      'best.f1': [{ step: 0, value: 0.5 }],
+      best_epoch: [{ step: 0, value: 2 }],
+      'epochs.epoch': [{ step: 1, value: 1 }, { step: 2, value: 2 }],
+      'epochs.loss': [{ step: 1, value: 0.7 }, { step: 2, value: 0.6 }],
+    });
   });
 });
 

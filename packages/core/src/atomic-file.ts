@@ -81,12 +81,8 @@ function writePieces(fd: number, produce: PieceWriter): void {
  * never leaves a half-written file.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array | PieceWriter): void {
-  mkdirSync(dirname(path), { recursive: true });
-  removeStaleTempFiles(dirname(path), basename(path));
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = freshTempPath(path);
   try {
-    // A fresh file ('wx'), never whatever was left under that name (a symbolic link would be followed).
-    rmSync(tmp, { force: true });
     if (typeof data === 'function') {
       const fd = openSync(tmp, 'wx');
       try {
@@ -100,8 +96,37 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | PieceW
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    const error = e as NodeJS.ErrnoException;
-    const why = error.code === 'EISDIR' ? 'is a folder' : error.code === 'ENOSPC' ? 'no space left on the device' : error.code === 'EACCES' ? 'permission denied' : error.message;
-    throw new Error(`cannot write ${path}: ${why}`, { cause: e });
+    throw cannotWrite(path, e);
   }
+}
+
+/**
+ * The same for a writer that needs a path of its own (h5wasm writes an HDF5 file by name): `write`
+ * fills the temporary file, which then replaces `path`.
+ */
+export async function writeFileAtomicVia(path: string, write: (tempPath: string) => Promise<void>): Promise<void> {
+  const tmp = freshTempPath(path);
+  try {
+    await write(tmp);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw cannotWrite(path, e);
+  }
+}
+
+/** `NAME.tmp-PID` beside `path`, its folder made, stale ones of dead writers and any old one of ours removed. */
+function freshTempPath(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  removeStaleTempFiles(dirname(path), basename(path));
+  const tmp = `${path}.tmp-${process.pid}`;
+  // A fresh file, never whatever was left under that name (a symbolic link would be followed).
+  rmSync(tmp, { force: true });
+  return tmp;
+}
+
+function cannotWrite(path: string, e: unknown): Error {
+  const error = e as NodeJS.ErrnoException;
+  const why = error.code === 'EISDIR' ? 'is a folder' : error.code === 'ENOSPC' ? 'no space left on the device' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  return new Error(`cannot write ${path}: ${why}`, { cause: e });
 }

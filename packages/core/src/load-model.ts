@@ -17,7 +17,7 @@ import type { ModelFiles } from './checkpoint/model-files.js';
 import type { StoredTensor } from './checkpoint/safetensors.js';
 import type { ContextualEmbedder } from './embed.js';
 import type { BertModel } from './models/bert-model.js';
-import type { ElmoModel, ElmoModelOptions } from './models/elmo.js';
+import type { ElmoModel, ElmoModelOptions } from './models/elmo/index.js';
 import { familyModule, familyOf } from './models/families.js';
 import type { FamilyName, LanguageModel } from './models/language-model.js';
 import type { BertTokenizer } from './tokenize/bert-tokenizer.js';

@@ -5,7 +5,7 @@ export { defaultThreadCount, useWasmThreads, wasmThreadCount } from './wasm-thre
 export { initNodeBackend } from './node-backend.js';
 export { registerWasmKernels } from './kernels-wasm/load-node.js';
 export * from './checkpoint/model-folder.js';
-export { removeStaleTempFiles } from './atomic-file.js';
+export { removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
 export * from './checkpoint/disk-files.js';
 export * from './load.js';
 // Node's loaders add the encoder engines to core's (same names, so named here to win over index.js's).
@@ -16,6 +16,7 @@ export * from './checkpoint/allennlp-elmo.js';
 export * from './train/state-files.js';
 export * from './pretrain/corpus.js';
 export * from './pretrain/run-bert.js';
+export * from './pretrain/elmo-data.js';
 export * from './pretrain/run-elmo.js';
 export * from './pretrain/run-gpt.js';
 export * from './pretrain/distill.js';

@@ -15,12 +15,13 @@
  * output tiles and each tile is computed by one thread in the same order.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { writeFileAtomic } from './atomic-file.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,12 +86,7 @@ function writeOnce(source: string): string {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const folder = join(os.tmpdir(), 'wb-tfjs-wasm');
   const file = join(folder, `pthread-worker-${hash}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(folder, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, source);
-    renameSync(partial, file);
-  }
+  if (!existsSync(file)) writeFileAtomic(file, source);
   return file;
 }
 

@@ -1,10 +1,12 @@
 /** BertModel: per-word vectors (WordPieces pooled), fill-mask and NSP on the tiny-bert fixture. */
 import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
 import { cosineSimilarity, findWord } from '../src/embed.js';
 import { loadBert } from '../src/load.js';
+import { bertForward } from '../src/models/bert.js';
 import type { BertModel } from '../src/models/bert-model.js';
 import { maxAbsDiff } from './support/numeric.js';
 
@@ -14,6 +16,14 @@ interface ReferenceCase {
   hidden_states: number[][][];
   nsp_logits: number[];
   text_pair?: string;
+}
+
+/** GELU with erf (BERT's "gelu"); erf by Abramowitz & Stegun 7.1.26 (error below 1.5e-7). */
+function gelu(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-z * z);
+  return 0.5 * x * (1 + Math.sign(x) * erf);
 }
 
 function mean(rows: number[][]): number[] {
@@ -63,13 +73,37 @@ describeShared(['fixtures', 'tiny-bert'], 'BertModel on tiny-bert', () => {
     expect(() => findWord(money, 'river')).toThrow(/"river" does not occur 1 time\(s\)/);
   });
 
-  it('fill-mask returns top-k with probabilities summing below one, in decreasing order', async () => {
-    const [predictions] = await bert.fillMask('I want [MASK] pizza.', { topK: 4 });
-    expect(predictions).toHaveLength(4);
-    const scores = predictions.map((p) => p.score);
-    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
-    expect(scores.reduce((x, y) => x + y)).toBeLessThanOrEqual(1);
-    expect(predictions[0].sequence).toBe(`i want ${predictions[0].token} pizza.`.replace(' ##', ''));
+  it('fill-mask is the MLM head on the [MASK] state, worked out by hand: the top-k words, their softmax scores, the filled text', async () => {
+    const text = 'I want [MASK] pizza.';
+    const [predictions] = await bert.fillMask(text, { topK: 4 });
+    // The encoder's [MASK] state (the encoder itself is checked against Transformers above) ...
+    const { ids } = bert.tokenizer.encode(text);
+    const vocab = readFileSync(sharedPath('fixtures', 'tiny-bert', 'vocab.txt'), 'utf8').split('\n');
+    const maskAt = ids.indexOf(vocab.indexOf('[MASK]'));
+    const hidden = tf.tidy(() => (bertForward(bert.weights, bert.config, { inputIds: tf.tensor2d([ids], undefined, 'int32') }).lastHiddenState.arraySync() as number[][][])[0][maskAt]);
+    // ... through BertLMPredictionHead in plain loops: dense, erf GELU, LayerNorm, the tied decoder + bias, softmax.
+    const w = (name: string) => bert.weights[name].arraySync() as number[] & number[][];
+    const dense = w('cls.predictions.transform.dense.weight'); // [in, out]
+    const denseBias = w('cls.predictions.transform.dense.bias');
+    const transformed = denseBias.map((b, o) => gelu(hidden.reduce((sum, h, i) => sum + h * dense[i][o], b)));
+    const mu = transformed.reduce((a, b) => a + b) / transformed.length;
+    const variance = transformed.reduce((a, b) => a + (b - mu) ** 2, 0) / transformed.length;
+    const gamma = w('cls.predictions.transform.LayerNorm.weight');
+    const beta = w('cls.predictions.transform.LayerNorm.bias');
+    const normed = transformed.map((x, i) => ((x - mu) / Math.sqrt(variance + bert.config.layerNormEps)) * gamma[i] + beta[i]);
+    const embeddings = w('embeddings.word_embeddings.weight'); // [vocab, hidden]
+    const decoderBias = w('cls.predictions.bias');
+    const logits = embeddings.map((row, v) => row.reduce((sum, e, i) => sum + e * normed[i], decoderBias[v]));
+    const max = Math.max(...logits);
+    const total = logits.reduce((sum, l) => sum + Math.exp(l - max), 0);
+    const top = logits.map((l, id) => ({ id, score: Math.exp(l - max) / total })).sort((a, b) => b.score - a.score).slice(0, 4);
+
+    expect(predictions.map((p) => p.tokenId)).toEqual(top.map((t) => t.id));
+    expect(predictions.map((p) => p.token)).toEqual(top.map((t) => vocab[t.id]));
+    predictions.forEach((p, k) => expect(p.score).toBeCloseTo(top[k].score, 5));
+    // The uncased text with the word in the mask's place (a ## piece joins the word before it).
+    const filled = (token: string) => (token.startsWith('##') ? `i want${token.slice(2)} pizza.` : `i want ${token} pizza.`);
+    expect(predictions.map((p) => p.sequence)).toEqual(top.map((t) => filled(vocab[t.id])));
   });
 
   it('next-sentence prediction reproduces the reference NSP logits', async () => {

@@ -11,7 +11,7 @@ import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
 import { listHdf5Datasets, loadElmo, resolveElmoFiles, saveElmo } from '../src/checkpoint/allennlp-elmo.js';
 import { readSafetensors } from '../src/checkpoint/safetensors.js';
-import { initElmoWeights, type ElmoModel } from '../src/models/elmo.js';
+import { initElmoWeights, type ElmoModel } from '../src/models/elmo/index.js';
 import { TINY_OPTIONS, tinyShapes, tinyWeights, writeTinyHdf5 } from './support/elmo-tiny.js';
 import { maxAbsDiff } from './support/numeric.js';
 

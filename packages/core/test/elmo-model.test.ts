@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { loadElmo } from '../src/checkpoint/allennlp-elmo.js';
-import { ElmoModel, elmoForward, initElmoWeights, parseElmoOptions, scalarMix, ScalarMix, type ElmoOptions } from '../src/models/elmo.js';
+import { ElmoModel, elmoForward, initElmoWeights, parseElmoOptions, scalarMix, ScalarMix, type ElmoOptions } from '../src/models/elmo/index.js';
 import { ELMoCharacterMapper } from '../src/tokenize/elmo-chars.js';
 import { referenceElmo, type RefOptions } from './support/elmo-reference.js';
 import { TINY_OPTIONS, TINY_TANH_OPTIONS, tinyWeights, writeTinyHdf5 } from './support/elmo-tiny.js';

@@ -7,16 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
-import {
-  elmoLmLoss,
-  elmoVariables,
-  initElmoWeights,
-  logUniformSample,
-  parseElmoOptions,
-  elmoRandom,
-  type ElmoLmLossOptions,
-  type ElmoWeights,
-} from '../src/models/elmo.js';
+import { elmoVariables, initElmoWeights, parseElmoOptions, type ElmoWeights } from '../src/models/elmo/index.js';
+import { elmoLmLoss, logUniformSample, type ElmoLmLossOptions } from '../src/pretrain/elmo-loss.js';
+import { Rng } from '../src/train/rng.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../src/tokenize/elmo-chars.js';
 import { referenceElmo } from './support/elmo-reference.js';
 import { TINY_OPTIONS } from './support/elmo-tiny.js';
@@ -94,7 +87,7 @@ describe('elmoLmLoss', () => {
     const b = elmoLmLoss(weights, options, { charIds, wordIds }, { ...LOSS, softmax: 'sampled', numSampled: 5, seed: 9 });
     expect(a.dataSync()[0]).toBe(b.dataSync()[0]);
 
-    const { sampled, expectedCount } = logUniformSample(5, VOCAB.length, elmoRandom(9));
+    const { sampled, expectedCount } = logUniformSample(5, VOCAB.length, new Rng(9));
     expect(new Set(sampled).size).toBe(5);
     const ref = toRef(weights);
     const W = ref['softmax/W'];
@@ -111,9 +104,9 @@ describe('elmoLmLoss', () => {
   });
 
   it('log-uniform sampler follows P(k) = log((k+2)/(k+1)) / log(V+1)', () => {
-    const random = elmoRandom(1);
+    const rng = new Rng(1);
     const counts = new Array<number>(10).fill(0);
-    for (let i = 0; i < 20000; i++) counts[logUniformSample(1, 10, random).sampled[0]]++;
+    for (let i = 0; i < 20000; i++) counts[logUniformSample(1, 10, rng).sampled[0]]++;
     for (let k = 0; k < 10; k++) {
       expect(Math.abs(counts[k] / 20000 - Math.log((k + 2) / (k + 1)) / Math.log(11))).toBeLessThan(0.015);
     }

@@ -11,7 +11,7 @@ import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
-import { checkEngineRuns } from '../src/encoder-engine.js';
+import { checkEngineRuns, encoderEngineOf } from '../src/encoder-engine.js';
 import { loadBert } from '../src/load.js';
 import type { BertBatch, BertEncoder } from '../src/models/bert-encoder.js';
 import type { BertModel } from '../src/models/bert-model.js';
@@ -160,6 +160,17 @@ describe('engine choice', () => {
     expect(() => checkEngineRuns('elmo', { engine: 'onnxruntime' }, 'models/elmo-mini')).toThrow(
       'models/elmo-mini: the onnxruntime engine runs BERT encoders only, not elmo models; use the tfjs engine',
     );
-    expect(() => checkEngineRuns('bert', { engine: 'torch' as 'tfjs' }, 'x')).toThrow('unknown engine "torch" (expected tfjs or onnxruntime)');
+    expect(() => checkEngineRuns('bert', { engine: 'torch' as 'tfjs' }, 'x')).toThrow('unknown engine "torch" (expected auto, tfjs, onnxruntime)');
+    expect(() => checkEngineRuns('elmo', { engine: 'auto' }, 'models/elmo-mini')).not.toThrow();
+  });
+
+  it.runIf(BERT_MINI)('auto runs a BERT on ONNX Runtime, unless attention probabilities are asked for; core defaults to tfjs', async () => {
+    const engines = [];
+    for (const options of [{ engine: 'auto' as const }, { engine: 'auto' as const, attentions: true }, {}]) {
+      const model = await loadBert(BERT_MINI, options);
+      engines.push(encoderEngineOf(model));
+      model.dispose();
+    }
+    expect(engines).toEqual(['onnxruntime', 'tfjs', 'tfjs']);
   });
 });

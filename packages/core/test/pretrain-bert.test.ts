@@ -1,4 +1,5 @@
 /** BERT pretraining data (create_pretraining_data semantics) and a short run that learns and resumes exactly. */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { loadBert } from '../src/load.js';
 import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
 import { BertPretrainingData } from '../src/pretrain/bert-data.js';
 import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
+import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from '../src/pretrain/bert-eval.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
 import { Rng } from '../src/train/rng.js';
 
@@ -168,6 +170,77 @@ describe('pretrainBert', () => {
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
     const curve = (dir: string) => readFileSync(join(dir, 'loss.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 4).join());
     expect(curve(interrupted)).toEqual(curve(straight));
+  });
+
+  it('evaluates held-out masked-LM loss into eval.csv without changing the weights, and keeps the curve across a resume', async () => {
+    const heldOutCorpus = join(root, 'held-out');
+    mkdirSync(heldOutCorpus, { recursive: true });
+    writeFileSync(join(heldOutCorpus, 'other.txt'), `${money.slice(2).join(' ')}\n${words.slice(1).join(' ')}\n\n${words.slice(3).join(' ')}\n${money.join(' ')}\n`);
+    const short = { ...settings, steps: 6 };
+    const plain = join(root, 'no-eval');
+    await pretrainBert(plain, short, { checkpointEvery: 2 });
+    const evaluated = join(root, 'eval');
+    const run = await pretrainBert(evaluated, { ...short, evalCorpus: heldOutCorpus, evalEvery: 2 }, { checkpointEvery: 2 });
+    expect(Buffer.compare(readFileSync(join(plain, 'model.safetensors')), readFileSync(join(evaluated, 'model.safetensors')))).toBe(0);
+    const rows = (dir: string) => readFileSync(join(dir, 'eval.csv'), 'utf8').trim().split('\n');
+    const straight = rows(evaluated);
+    expect(straight[0]).toBe('step,tokens,mlm_loss,mlm_accuracy,nsp_accuracy');
+    expect(straight.slice(1).map((r) => Number(r.split(',')[0]))).toEqual([2, 4, 6]);
+    const summary = run.summary!.heldOut as { unigramLoss: number; mlmLoss: number; maskedTokens: number };
+    expect(summary.mlmLoss).toBeCloseTo(Number(straight[3].split(',')[2]), 10);
+    expect(summary.maskedTokens).toBeGreaterThan(0);
+    // Stopped after step 3 (state saved at 2), resumed: the rows up to step 2 stay, 4 and 6 are redone, equal.
+    const resumed = join(root, 'eval-resumed');
+    await pretrainBert(resumed, { ...short, evalCorpus: heldOutCorpus, evalEvery: 2 }, { checkpointEvery: 2, stopAfter: 3 });
+    await pretrainBert(resumed, { ...short, evalCorpus: heldOutCorpus, evalEvery: 2 }, { checkpointEvery: 2, resume: true });
+    expect(rows(resumed)).toEqual(straight);
+  });
+
+  it('scores an untrained BERT near ln(vocab) on held-out masks, and the unigram baseline by hand', () => {
+    const documents = syntheticDocuments();
+    const batches = heldOutBertBatches(documents, SPECIAL, 64, 64, 16);
+    expect(batches.map((b) => b.batchSize)).toEqual([16, 16, 16, 16]);
+    // Always [MASK], 15% of each example.
+    for (const b of batches) for (const i of b.maskedIndices) expect(b.inputIds[i]).toBe(SPECIAL.mask);
+    const config = { ...BERT_DEFAULTS, vocabSize: 1000, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 };
+    const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 5);
+    const scored = evaluateHeldOutMlm(weights, config, batches);
+    tf.dispose(Object.values(weights));
+    expect(scored.mlmLoss).toBeGreaterThan(Math.log(1000) - 0.1);
+    expect(scored.mlmLoss).toBeLessThan(Math.log(1000) + 0.1);
+    expect(scored.maskedTokens).toBe(batches.reduce((n, b) => n + b.maskedLabels.length, 0));
+    // Token 5 seen 3 times, token 6 once, in a vocabulary of 8 (add-one): p(5) = 4/12, p(6) = 2/12.
+    const batch = { ...batches[0], maskedLabels: Int32Array.from([5, 6]) };
+    expect(unigramBaseline([[[5, 5, 6], [5]]], 8, [batch])).toBeCloseTo(-(Math.log(4 / 12) + Math.log(2 / 12)) / 2, 12);
+  });
+
+  it('resumes a run started when vocabSha was an FNV-1a hash, and refuses one with another vocabulary', async () => {
+    const vocabText = readFileSync(settings.vocab, 'utf8');
+    // The 32-bit FNV-1a that runs recorded as vocabSha before it became sha256, worked out here independently.
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+      return h.toString(16);
+    };
+    const statePath = (dir: string) => join(dir, 'train-state', 'state.json');
+    const recordVocabSha = (dir: string, value: string) => {
+      const pointer = JSON.parse(readFileSync(statePath(dir), 'utf8'));
+      pointer.settings.vocabSha = value;
+      writeFileSync(statePath(dir), JSON.stringify(pointer));
+    };
+    const dir = join(root, 'legacy-vocab-sha');
+    await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
+    expect(JSON.parse(readFileSync(statePath(dir), 'utf8')).settings.vocabSha).toBe(createHash('sha256').update(vocabText).digest('hex'));
+
+    recordVocabSha(dir, fnv(vocabText + 'another word\n'));
+    await expect(pretrainBert(dir, { ...settings, steps: 4 }, { resume: true })).rejects.toThrow(/different settings \(vocabSha: was "[0-9a-f]{1,8}", now "[0-9a-f]{64}"\)/);
+
+    recordVocabSha(dir, fnv(vocabText));
+    const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
+    expect(resumed.stopped).toBe(false);
+    expect(resumed.trainer.state.step).toBe(4);
+    // Saved again with the sha256, so the next resume needs no FNV.
+    expect(JSON.parse(readFileSync(statePath(dir), 'utf8')).settings.vocabSha).toBe(createHash('sha256').update(vocabText).digest('hex'));
   });
 
   it('refuses to resume with different settings', async () => {

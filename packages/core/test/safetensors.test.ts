@@ -37,6 +37,26 @@ describe('safetensors', () => {
     }
   });
 
+  it('decodes F16 and BF16 bytes written by hand to the IEEE values (Python struct / NumPy give the same)', () => {
+    // Bit patterns → values: normal, subnormal, the largest finite, signed zero and infinities, NaN.
+    const f16: Array<[number, number]> = [
+      [0x3c00, 1], [0xc000, -2], [0x3555, 0.333251953125], [0x7bff, 65504], [0x0001, 5.960464477539063e-8],
+      [0x03ff, 6.097555160522461e-5], [0x0400, 6.103515625e-5], [0x8000, -0], [0x7c00, Infinity], [0xfc00, -Infinity], [0x7e00, NaN],
+    ];
+    const bf16: Array<[number, number]> = [
+      [0x3f80, 1], [0xc040, -3], [0x3eab, 0.333984375], [0x7f7f, 3.3895313892515355e38], [0x0001, 9.183549615799121e-41],
+      [0x8000, -0], [0x7f80, Infinity], [0xff80, -Infinity], [0x7fc0, NaN],
+    ];
+    for (const [dtype, cases] of [['F16', f16], ['BF16', bf16]] as const) {
+      const header = JSON.stringify({ x: { dtype, shape: [cases.length], data_offsets: [0, 2 * cases.length] } });
+      const bytes = withHeader(header, 2 * cases.length);
+      const dataStart = bytes.length - 2 * cases.length;
+      cases.forEach(([bits], i) => new DataView(bytes.buffer).setUint16(dataStart + 2 * i, bits, true));
+      const decoded = Array.from(readSafetensors(bytes).tensors.get('x')!.data);
+      expect(decoded).toEqual(cases.map(([, value]) => value));
+    }
+  });
+
   it('converts half and bfloat16 bit patterns like IEEE (round to nearest even)', () => {
     expect(floatToHalf(1)).toBe(0x3c00);
     expect(floatToHalf(-2)).toBe(0xc000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '@wb/core';
 import { loadElmo, resolveElmoFiles } from '@wb/core/node';
-import { elmoSentenceVectors, elmoWords, predictElmoSentences, predictElmoTags, probeWithLogisticRegression, type EpochResult } from '../src/index.js';
+import { elmoSentenceVectors, elmoWords, fitLogisticRegression, predictElmoSentences, predictElmoTags, probeWithLogisticRegression, trainTestSplit, type EpochResult } from '../src/index.js';
 import { ELMO_HEAD_FILE, ELMO_TASK_FILE, evaluateFolder, finetune, loadFinetunedElmo } from '../src/node.js';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 
@@ -140,8 +140,13 @@ describeShared(['fixtures', 'allennlp-elmo'], 'ELMo backbone (frozen biLM + scal
       mean.forEach((x, d) => expect(top[0][d]).toBeCloseTo(x, 5));
       const examples = texts.map((text, i) => ({ text, label: i < POSITIVE.length ? 1 : 0 }));
       const result = await probeWithLogisticRegression(model, examples, { testFraction: 0.25, seed: 0 });
-      expect(result.trainN + result.testN).toBe(20);
-      expect(result.accuracy).toBeGreaterThanOrEqual(0);
+      expect([result.trainN, result.testN]).toEqual([15, 5]);
+      // The same recipe by hand on the top-layer vectors: the seeded split, a fit on 15, predictions on the other 5.
+      const { train, test } = trainTestSplit(20, 0.25, 0);
+      const classifier = fitLogisticRegression(train.map((i) => top[i]), train.map((i) => examples[i].label));
+      const predicted = classifier.predict(test.map((i) => top[i]));
+      expect(result.accuracy).toBe(test.filter((i, k) => predicted[k] === examples[i].label).length / 5);
+      expect(result.trainAccuracy).toBe(classifier.score(train.map((i) => top[i]), train.map((i) => examples[i].label)));
       await expect(elmoSentenceVectors(model, texts, { layer: 7 })).rejects.toThrow(/layer must be 0..2/);
     } finally {
       model.dispose();

@@ -1,9 +1,8 @@
-/** The three head kinds: output shapes, the ignore-index loss, and a checkpoint round trip. */
+/** The three head kinds: output shapes and values against the forward pass by hand, padding, and clear errors. */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, type BertWeights } from '@wb/core';
+import { bertForward, initBackend, type BertWeights } from '@wb/core';
 import {
-  crossEntropyIgnoring,
   initQuestionAnsweringHead,
   initSequenceClassificationHead,
   initTokenClassificationHead,
@@ -57,21 +56,28 @@ describe('heads', () => {
     tf.dispose([alone, padded]);
   });
 
-  it('token classification: [batch, seq, numLabels]', () => {
-    const weights = { ...base, ...initTokenClassificationHead(config, 5, 1) };
+  it('token classification: [batch, seq, numLabels], each token\'s last hidden state · W + b', () => {
+    const head = initTokenClassificationHead(config, 5, 1);
+    // A bias that is not zero, so that leaving it out shows.
+    const weights = { ...base, ...head, 'classifier.bias': tf.tensor1d([0.5, -0.25, 0, 1, -1]) };
     const { padded } = inputs(['johanson visited montreal', 'paris']);
     const logits = tf.tidy(() => tokenClassificationLogits(weights, config, toBertInputs(padded)));
     expect(logits.shape).toEqual([2, padded.seq, 5]);
+    const expected = linearByHand(lastHiddenStates(weights, padded), weights['classifier.weight'], weights['classifier.bias']);
+    expectClose(logits.arraySync() as number[][][], expected);
     logits.dispose();
   });
 
-  it('question answering: start and end logits [batch, seq]', () => {
-    const weights = { ...base, ...initQuestionAnsweringHead(config, 1) };
+  it('question answering: start and end logits [batch, seq], columns 0 and 1 of hidden · W + b', () => {
+    const head = initQuestionAnsweringHead(config, 1);
+    const weights = { ...base, ...head, 'qa_outputs.bias': tf.tensor1d([0.75, -0.5]) };
     const { padded } = inputs([['who went to paris ?', 'anna smith went to paris .'], ['where ?', 'berlin']]);
     const { startLogits, endLogits } = questionAnsweringLogits(weights, config, toBertInputs(padded));
     expect(startLogits.shape).toEqual([2, padded.seq]);
     expect(endLogits.shape).toEqual([2, padded.seq]);
-    expect(Array.from(startLogits.dataSync())).not.toEqual(Array.from(endLogits.dataSync()));
+    const both = linearByHand(lastHiddenStates(weights, padded), weights['qa_outputs.weight'], weights['qa_outputs.bias']);
+    expectClose(startLogits.arraySync() as number[][], both.map((row) => row.map((v) => v[0])));
+    expectClose(endLogits.arraySync() as number[][], both.map((row) => row.map((v) => v[1])));
     tf.dispose([startLogits, endLogits]);
   });
 
@@ -83,19 +89,22 @@ describe('heads', () => {
   });
 });
 
-describe('crossEntropyIgnoring', () => {
-  it('averages over the positions not labelled -100, as PyTorch ignore_index', () => {
-    const logits = tf.tensor2d([
-      [2, 0, 0],
-      [0, 1, 0],
-      [5, 5, 5],
-      [0, 0, 3],
-    ]);
-    const loss = crossEntropyIgnoring(logits, Int32Array.from([0, -100, -100, 2]));
-    const lse = (row: number[]) => Math.log(row.reduce((s, x) => s + Math.exp(x), 0));
-    const expected = (lse([2, 0, 0]) - 2 + (lse([0, 0, 3]) - 3)) / 2;
-    expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
-    expect(crossEntropyIgnoring(logits, Int32Array.from([-100, -100, -100, -100])).dataSync()[0]).toBeCloseTo(0, 9);
-    expect(() => crossEntropyIgnoring(logits, Int32Array.from([0, 0, 7, 0]))).toThrow(/label 7 at row 2/);
-  });
-});
+/** The encoder's last hidden states [batch][seq][hidden], straight from core's forward pass. */
+function lastHiddenStates(weights: BertWeights, padded: ReturnType<typeof padBatch>): number[][][] {
+  return tf.tidy(() => bertForward(weights, config, toBertInputs(padded)).lastHiddenState.arraySync() as number[][][]);
+}
+
+/** x · W + b with plain loops: [batch][seq][in] · [in][out] + [out]. */
+function linearByHand(x: number[][][], weight: tf.Tensor, bias: tf.Tensor): number[][][] {
+  const W = weight.arraySync() as number[][];
+  const b = bias.arraySync() as number[];
+  return x.map((row) => row.map((h) => b.map((bk, k) => h.reduce((sum, hd, d) => sum + hd * W[d][k], bk))));
+}
+
+function expectClose(actual: unknown[], expected: unknown[]): void {
+  const flat = (v: unknown[]): number[] => v.flat(Infinity as 1) as number[];
+  const a = flat(actual);
+  const e = flat(expected);
+  expect(a).toHaveLength(e.length);
+  a.forEach((x, i) => expect(x).toBeCloseTo(e[i], 4));
+}

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bertForward, initBackend, type BertWeights } from '@wb/core';
-import { probeWithLogisticRegression, sentenceVectors, SimilarityIndex } from '../src/index.js';
+import { fitLogisticRegression, probeWithLogisticRegression, sentenceVectors, SimilarityIndex, trainTestSplit } from '../src/index.js';
 import { tinyConfig, tinyTokenizer, tinyWeights } from './support/tiny-random-bert.js';
 
 const config = tinyConfig({ initializerRange: 0.2 });
@@ -37,16 +37,26 @@ describe('sentenceVectors', () => {
 });
 
 describe('probeWithLogisticRegression', () => {
+  /** Held-out accuracy of this tiny random BERT's probe (9 of 10 right), as the recipe by hand also gives. */
+  const PROBE_ACCURACY = 0.9;
+
   it('fits on a seeded 75/25 split and scores the held-out part, reproducibly', async () => {
     const examples = Array.from({ length: 40 }, (_, i) => ({
       text: i % 2 ? `the film is ${['good', 'great', 'very good', 'good and great'][i % 4]}` : `the film is ${['bad', 'awful', 'very bad', 'bad and awful'][i % 4]}`,
-      label: i % 2,
+      // A few labels flipped, so the held-out score depends on which rows are held out.
+      label: [3, 22].includes(i) ? 1 - (i % 2) : i % 2,
     }));
     const first = await probeWithLogisticRegression(model, examples, { seed: 3 });
     expect(first.trainN).toBe(30);
     expect(first.testN).toBe(10);
-    expect(first.accuracy).toBeGreaterThanOrEqual(0);
-    expect(first.accuracy).toBeLessThanOrEqual(1);
+    // The same recipe by hand: the seeded split, [CLS] vectors, a fit on the 30, predictions on the other 10.
+    const { train, test } = trainTestSplit(examples.length, 0.25, 3);
+    const vectors = await sentenceVectors(model, examples.map((e) => e.text));
+    const classifier = fitLogisticRegression(train.map((i) => vectors[i]), train.map((i) => examples[i].label));
+    const predicted = classifier.predict(test.map((i) => vectors[i]));
+    const right = test.filter((i, k) => predicted[k] === examples[i].label).length;
+    expect(first.accuracy).toBe(right / 10);
+    expect(first.accuracy).toBe(PROBE_ACCURACY);
     expect(first.trainAccuracy).toBeGreaterThan(0.9); // the words differ, so do the vectors
     const again = await probeWithLogisticRegression(model, examples, { seed: 3 });
     expect(again.accuracy).toBe(first.accuracy);

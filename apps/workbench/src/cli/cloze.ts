@@ -7,7 +7,7 @@ import { loadModel } from '@wb/core/node';
 import { CLOZE_MASK, readClozeData, scoreCloze } from '@wb/tasks/node';
 import { fillMaskOutput } from './pipelines.js';
 import { ProgressBar } from './progress.js';
-import { positiveInt } from './options.js';
+import { positiveInt } from './args.js';
 
 export function clozeCommand(): Command {
   return new Command('cloze')

@@ -1,13 +1,10 @@
 /** `wb distill`: a DistilBERT student from a BERT teacher (Sanh et al. 2019), resumable (`--resume`). */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './options.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
 import { checkOutFolder, progress } from './pretrain.js';
 
-function maskReplacement(value: string): 'bert' | 'mask' {
-  if (value !== 'bert' && value !== 'mask') throw new InvalidArgumentError(`expected bert or mask, got "${value}"`);
-  return value;
-}
+const maskReplacement = oneOf('bert', 'mask');
 
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;

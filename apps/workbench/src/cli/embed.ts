@@ -10,7 +10,7 @@
  * reads its word vectors from the same rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadModel, type EngineOptions, type LanguageModel, type ModelInput } from '@wb/core/node';
+import { loadModel, scalarMix, type EngineOptions, type LanguageModel, type ModelInput } from '@wb/core/node';
 import { openJsonlWriter, readJsonl, type JsonlRecord } from './jsonl.js';
 import { ProgressBar } from './progress.js';
 
@@ -68,7 +68,7 @@ interface TextRecord {
 
 /** `wb embed` for any model folder or hub id. */
 export async function embed(options: EmbedOptions): Promise<void> {
-  const model = await loadModel(options.model, { engine: options.engine, threads: options.threads });
+  const model = await loadModel(options.model, { engine: options.engine, threads: options.threads, attentions: options.attentions });
   const records = await readJsonl<TextRecord>(options.input);
   const inputs = records.map((record) => inputOf(model, record, options.input));
   const writer = openJsonlWriter(options.output);
@@ -91,7 +91,6 @@ export async function* embeddingRows(model: LanguageModel, inputs: EmbedInput[],
   if (options.mix && options.mix.length !== model.numLayers) {
     throw new Error(`--mix has ${options.mix.length} weights but the model has ${model.numLayers} layers`);
   }
-  const mixWeights = options.mix ? softmax(options.mix).map((w) => w * (options.mixGamma ?? 1)) : undefined;
   checkLengths(model, inputs, source, options);
   const wordLevel = model.takesWords;
   for (let start = 0; start < inputs.length; start += options.batchSize) {
@@ -99,7 +98,7 @@ export async function* embeddingRows(model: LanguageModel, inputs: EmbedInput[],
     let features;
     try {
       features = await model.features(batch, {
-        allLayers: options.allLayers || wordLevel || mixWeights !== undefined,
+        allLayers: options.allLayers || wordLevel || options.mix !== undefined,
         attentions: options.attentions,
         maxLength: options.maxLength,
         batchSize: options.batchSize,
@@ -118,8 +117,7 @@ export async function* embeddingRows(model: LanguageModel, inputs: EmbedInput[],
         if (f.poolerOutput) row.pooler_output = f.poolerOutput;
         if (f.attentions) row.attentions = f.attentions;
       }
-      // ScalarMix without layer norm: gamma · Σ softmax(s)_l · layer_l (AllenNLP's scalar_mix.py).
-      if (mixWeights) row.mix = f.tokens.map((_, t) => f.hiddenStates[0][t].map((_, d) => mixWeights.reduce((sum, a, l) => sum + a * f.hiddenStates[l][t][d], 0)));
+      if (options.mix) row.mix = mixLayers(f.hiddenStates, options.mix, options.mixGamma ?? 1);
       yield row;
     }
   }
@@ -163,9 +161,8 @@ function checkLengths(model: LanguageModel, inputs: EmbedInput[], source: InputS
   });
 }
 
-function softmax(xs: number[]): number[] {
-  const max = Math.max(...xs);
-  const exps = xs.map((x) => Math.exp(x - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
+/** --mix: core's ScalarMix without layer norm, gamma · Σ softmax(s)_l · layer_l (AllenNLP's scalar_mix.py), over one input's layers [layer][token][dim]. */
+function mixLayers(layers: number[][][], scalarParameters: number[], gamma: number): number[][] {
+  if (layers[0].length === 0) return [];
+  return tf.tidy(() => scalarMix(layers.map((layer) => tf.tensor2d(layer)), tf.tensor1d(scalarParameters), tf.scalar(gamma)).arraySync() as number[][]);
 }

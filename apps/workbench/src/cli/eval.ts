@@ -5,13 +5,13 @@
  *
  * Accuracies are fractions in [0, 1].
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkEngineRuns, detectModelFamily, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
+import { Command, Option } from 'commander';
+import { checkEngineRuns, detectModelFamily, encoderEngineOf, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
 import { engineOption, engineSettings } from './engine.js';
 import { evaluateSenseval, evaluateWic, probeWithLogisticRegression, type LayerChoice, type SentencePooling } from '@wb/tasks';
 import { readSensevalFolder, scoreFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
 import { clozeCommand } from './cloze.js';
-import { nonNegativeInt, openFraction, positiveInt } from './options.js';
+import { intOr, nonNegativeInt, openFraction, positiveInt, positiveNumber } from './args.js';
 import { ProgressBar } from './progress.js';
 import { senseGapCommand } from './sense-gap.js';
 
@@ -72,6 +72,7 @@ function wicCommand(): Command {
       });
       const output = {
         task: 'wic',
+        engine: encoderEngineOf(model),
         split: opts.split,
         accuracy: result.accuracy,
         threshold: result.threshold,
@@ -113,7 +114,7 @@ function sensevalCommand(): Command {
         batchSize: opts.batchSize,
         onProgress: (n) => progress.tick(n),
       });
-      process.stdout.write(JSON.stringify({ task: 'senseval', ...result }) + '\n');
+      process.stdout.write(JSON.stringify({ task: 'senseval', engine: encoderEngineOf(model), ...result }) + '\n');
     });
 }
 
@@ -184,12 +185,12 @@ function probeCommand(): Command {
     .requiredOption('--model <dir>', 'BERT folder, or an AllenNLP ELMo folder (options.json + *.hdf5: mean of a layer over the words, always)')
     .requiredOption('--data <file>', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)')
     .option('--limit <n>', 'use only the first n rows', positiveInt)
-    .option('--test-fraction <x>', 'fraction held out for scoring', (v) => Number(v), 0.25)
+    .option('--test-fraction <x>', 'fraction held out for scoring', openFraction, 0.25)
     .option('--seed <n>', 'seed of the split', nonNegativeInt, 0)
     .addOption(new Option('--pooling <how>', 'sentence vector: the [CLS] state or the mean over tokens').choices(['cls', 'mean']).default('cls'))
     .option('--layer <n>', 'hidden state to read (0 = embeddings output, or ELMo\'s token layer; default the top layer)', nonNegativeInt)
     .option('--average-layers', 'ELMo: the average of all its layers instead of one')
-    .option('--C <x>', 'inverse L2 strength (scikit-learn C)', (v) => Number(v), 1)
+    .option('--C <x>', 'inverse L2 strength (scikit-learn C)', positiveNumber, 1)
     .option('--max-length <n>', 'tokens per sentence (default the model\'s positions)', positiveInt)
     .option('--batch-size <n>', 'sentences per forward pass', positiveInt, 32)
     .option('--text-column <name|index>', 'text column (header name or 0-based index)')
@@ -234,6 +235,7 @@ function probeCommand(): Command {
         });
         const output = {
           task: 'probe',
+          engine: encoderEngineOf(model),
           accuracy: result.accuracy,
           macro_f1: result.macroF1,
           train_accuracy: result.trainAccuracy,
@@ -260,8 +262,4 @@ function poolingOption(): Option {
   return new Option('--pooling <how>', "how a word's sub-word pieces become one vector").choices(['mean', 'first']).default('mean');
 }
 
-function layerChoice(value: string): LayerChoice {
-  if (value === 'mix') return 'mix';
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a layer number (0 = input layer) or "mix", got "${value}"`);
-  return Number(value);
-}
+const layerChoice: (value: string) => LayerChoice = intOr('mix', 'a layer number (0 = input layer) or "mix"');

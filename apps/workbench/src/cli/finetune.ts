@@ -3,11 +3,11 @@
  * epoch's model (a Hugging Face folder) and metrics.json go to --out, a progress bar to stderr,
  * and the summary (metrics.json's content) to stdout. `tweets` is `csv` with seed 004's settings.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { FINETUNE_DEFAULTS, type EpochResult } from '@wb/tasks';
 import { finetune, type FinetuneTaskName } from '@wb/tasks/node';
 import type { StepRecord } from '@wb/core/node';
-import { openFraction } from './options.js';
+import { fractionBelowOne, intAtLeast, intOr, nonNegativeNumber, openFraction, positiveNumber } from './args.js';
 import { ProgressBar } from './progress.js';
 
 interface TaskCommand {
@@ -63,22 +63,7 @@ export const TASK_COMMANDS: Record<string, TaskCommand> = {
   },
 };
 
-const int = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
-  return n;
-};
-const fraction = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`expected a number in [0, 1), got "${value}"`);
-  return n;
-};
-const layersOrAll = (value: string): number | 'all' => (value.trim() === 'all' ? 'all' : int(0)(value));
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return n;
-};
+const layersOrAll = intOr('all', 'a number of layers or "all"');
 
 function taskCommand(name: string): Command {
   const d = FINETUNE_DEFAULTS;
@@ -94,16 +79,16 @@ function taskCommand(name: string): Command {
     .requiredOption('--train <file>', 'training data')
     .option('--dev <file>', `dev data, scored after every epoch; the best epoch is kept${classification ? ' (or --split)' : ''}`)
     .requiredOption('--out <dir>', 'output folder: config.json, model.safetensors, vocab.txt, metrics.json')
-    .option('--epochs <n>', 'passes over the training data', int(1), defaults.epochs ?? d.epochs)
-    .option('--lr <x>', 'peak learning rate (AdamW, linear warmup then decay)', positive, defaults.lr ?? d.lr)
-    .option('--batch-size <n>', 'inputs per update', int(1), d.batchSize)
-    .option('--max-length <n>', 'tokens per input, [CLS]/[SEP] included (at most the model\'s positions)', int(8), d.maxLength)
+    .option('--epochs <n>', 'passes over the training data', intAtLeast(1), defaults.epochs ?? d.epochs)
+    .option('--lr <x>', 'peak learning rate (AdamW, linear warmup then decay)', positiveNumber, defaults.lr ?? d.lr)
+    .option('--batch-size <n>', 'inputs per update', intAtLeast(1), d.batchSize)
+    .option('--max-length <n>', 'tokens per input, [CLS]/[SEP] included (at most the model\'s positions)', intAtLeast(8), d.maxLength)
     .option('--freeze <n|all>', 'freeze the embeddings and the first n layers (0: train everything; all: only the head trains)', layersOrAll, defaults.freeze ?? d.freeze)
-    .option('--limit <n>', 'train on the first n training examples only (a quick run)', int(1))
-    .option('--seed <n>', 'seed of the head initialisation and the shuffling', int(0), d.seed)
-    .option('--warmup-ratio <x>', 'fraction of the steps spent warming up', fraction, d.warmupRatio)
-    .option('--weight-decay <x>', 'AdamW weight decay', Number, d.weightDecay)
-    .option('--eval-batch-size <n>', 'inputs per forward pass when scoring dev', int(1), 64);
+    .option('--limit <n>', 'train on the first n training examples only (a quick run)', intAtLeast(1))
+    .option('--seed <n>', 'seed of the head initialisation and the shuffling', intAtLeast(0), d.seed)
+    .option('--warmup-ratio <x>', 'fraction of the steps spent warming up', fractionBelowOne, d.warmupRatio)
+    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
+    .option('--eval-batch-size <n>', 'inputs per forward pass when scoring dev', intAtLeast(1), 64);
   if (classification) {
     command
       .option('--split <fraction>', 'without --dev: train on this fraction of --train\'s rows (a split seeded by --seed), score on the rest', openFraction, defaults.split)
@@ -113,8 +98,8 @@ function taskCommand(name: string): Command {
   }
   if (task === 'qa') {
     command
-      .option('--doc-stride <n>', 'context tokens shared by consecutive windows (at most half a window)', int(0), 128)
-      .option('--max-answer-length <n>', 'longest answer in tokens', int(1), 30);
+      .option('--doc-stride <n>', 'context tokens shared by consecutive windows (at most half a window)', intAtLeast(0), 128)
+      .option('--max-answer-length <n>', 'longest answer in tokens', intAtLeast(1), 30);
   }
   return command.action(async (opts) => {
     let bar: ProgressBar | undefined;

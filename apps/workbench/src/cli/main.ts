@@ -1,5 +1,5 @@
 /** The `wb` command line. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { backendName } from '@wb/core';
 import { initNodeBackend } from '@wb/core/node';
 import { embed } from './embed.js';
@@ -17,27 +17,10 @@ import { generate, type GenerateCommandOptions } from './generate.js';
 import { serve } from '../server/serve.js';
 import { runCommand } from '../notebook/execute.js';
 import { clearCommand } from '../notebook/clear.js';
-import { nonNegativeInt, vocab, vocabType, type VocabOptions } from './vocab.js';
+import { vocab, type VocabOptions } from './vocab.js';
 import { cacheCommand, pullCommand, resolveModelOption } from './hub.js';
-import { finiteNumber, nonNegativeNumber, port, probability } from './options.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
-
-function numberList(value: string): number[] {
-  const numbers = value.split(',').map(Number);
-  if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`expected numbers separated by commas, got "${value}"`);
-  return numbers;
-}
-
-function idList(value: string): number[] {
-  const ids = value.split(',').map(Number);
-  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError(`expected run ids separated by commas, got "${value}"`);
-  return ids;
-}
+import { finiteNumber, idList, nonNegativeInt, nonNegativeNumber, numberList, oneOf, port, positiveInt, probability } from './args.js';
+import { exitWithParent } from './exit-with-parent.js';
 
 export function buildProgram(): Command {
   const program = new Command('wb')
@@ -176,7 +159,7 @@ export function buildProgram(): Command {
     .requiredOption('--corpus <dir>', 'folder of .txt files, one sentence per line (WordPiece: lower-cased and split as BERT uncased; bpe: as written)')
     .requiredOption('--size <n>', 'vocabulary size, special tokens included', positiveInt)
     .requiredOption('--out <path>', 'wordpiece: the vocabulary file to write (one token per line, in id order); bpe: the folder for vocab.json and merges.txt')
-    .option('--type <kind>', 'wordpiece (BERT) or bpe (byte-level, GPT-2)', vocabType, 'wordpiece')
+    .option('--type <kind>', 'wordpiece (BERT) or bpe (byte-level, GPT-2)', oneOf('wordpiece', 'bpe'), 'wordpiece')
     .option('--min-frequency <n>', 'merge only pairs that occur at least this often', nonNegativeInt, 2)
     .option('--limit-alphabet <n>', 'wordpiece: keep only the n most frequent characters', positiveInt, 1000)
     .action((opts: VocabOptions) => vocab(opts));
@@ -185,5 +168,6 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  exitWithParent();
   await buildProgram().parseAsync(argv);
 }

@@ -1,15 +1,12 @@
 /** `wb pretrain bert|elmo|gpt`: pretraining from scratch on a corpus folder, resumable (`--resume`). */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt, type StepRecord } from '@wb/core/node';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './options.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
 import { ProgressBar } from './progress.js';
 
-function maskReplacement(value: string): 'bert' | 'mask' {
-  if (value !== 'bert' && value !== 'mask') throw new InvalidArgumentError(`expected bert or mask, got "${value}"`);
-  return value;
-}
+const maskReplacement = oneOf('bert', 'mask');
 
 /**
  * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what
@@ -76,6 +73,8 @@ export function pretrainCommand(): Command {
     .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
     .option('--mask-replacement <how>', 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]', maskReplacement, d.maskReplacement)
     .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
+    .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')
+    .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
     .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
     .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')

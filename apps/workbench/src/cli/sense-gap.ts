@@ -5,12 +5,12 @@
  * `layers`): a word's vector is the mean of the tokens that its character offsets cover.
  */
 import { Command } from 'commander';
-import { loadModel, meanOfRows, tokensInSpan } from '@wb/core/node';
+import { encoderEngineOf, loadModel, meanOfRows, tokensInSpan } from '@wb/core/node';
 import { readSenseGapData, senseGaps, staticVectors, type SenseGapLayer } from '@wb/tasks/node';
 import { embeddingRows } from './embed.js';
 import { engineOption, engineSettings } from './engine.js';
 import { ProgressBar } from './progress.js';
-import { positiveInt } from './options.js';
+import { positiveInt } from './args.js';
 
 export function senseGapCommand(): Command {
   return new Command('sense-gap')
@@ -54,6 +54,7 @@ export function senseGapCommand(): Command {
       const summary = (layer: SenseGapLayer) => ({ layer: layer.layer, gap: layer.gap, positive_words: layer.positiveWords });
       const output = {
         task: 'sense-gap',
+        engine: encoderEngineOf(model),
         family: model.family,
         n: items.length,
         words: best.words.length,

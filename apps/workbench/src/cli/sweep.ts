@@ -1,20 +1,15 @@
 /** `wb sweep SPEC.yaml` and `wb worker`: sweeps on BullMQ + Redis (src/sweep/). */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { sweepCommand } from '../sweep/sweep.js';
 import { workerCommand } from '../sweep/worker.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
+import { positiveInt } from './args.js';
 
 const REDIS_HELP = 'Redis to queue on, redis://host:port[/db] (default $WB_REDIS_URL)';
 
 export function sweepCommands(): Command[] {
   const sweep = new Command('sweep')
-    .description('Run a notebook over a grid or random search of parameters (and seeds) on `wb worker`s; results go to this machine\'s run history')
-    .argument('<spec>', 'YAML spec: notebook, grid or random, seeds, seed_param, metric')
+    .description('Run a notebook, or a `wb finetune`/`wb eval` command, over a grid or random search of parameters (and seeds) on `wb worker`s; results go to this machine\'s run history')
+    .argument('<spec>', 'YAML spec: notebook or command, grid or random, seeds, seed_param, metric')
     .option('--redis <url>', REDIS_HELP)
     .action(async (spec: string, opts: { redis?: string }) => {
       process.exitCode = await sweepCommand(spec, { redis: opts.redis ?? process.env.WB_REDIS_URL });

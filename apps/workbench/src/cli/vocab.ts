@@ -1,7 +1,6 @@
 /** `wb vocab`: train a WordPiece vocabulary (vocab.txt) or a byte-level BPE (vocab.json + merges.txt) on a folder of .txt files. */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { corpusFiles, countCorpusByteLevelWords, countCorpusWords, mergesText, trainByteLevelBpe, trainWordPiece, writeFileAtomic } from '@wb/core/node';
 
 export interface VocabOptions {
@@ -12,17 +11,6 @@ export interface VocabOptions {
   type?: 'wordpiece' | 'bpe';
   minFrequency: number;
   limitAlphabet: number;
-}
-
-export function vocabType(value: string): 'wordpiece' | 'bpe' {
-  if (value !== 'wordpiece' && value !== 'bpe') throw new InvalidArgumentError(`expected wordpiece or bpe, got "${value}"`);
-  return value;
-}
-
-export function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return n;
 }
 
 export function vocab(opts: VocabOptions): void {

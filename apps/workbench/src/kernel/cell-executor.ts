@@ -11,19 +11,21 @@
  * this thread is busy. Code that loops without a tick (inside a library) cannot be stopped here:
  * the driver then restarts the kernel (`kernel-driver.ts`).
  */
+import { Rng, setWorkListener } from '@wb/core';
 import type { Output, RunRecord } from '../notebook/types.js';
 import type { TranspiledCell } from './cell-code.js';
 import { makeDisplay } from './display.js';
 import { errorOutput, InterruptError, type CellInfo } from './errors.js';
 import { Progress, livePlot, trainingCurve, type ProgressOptions, type TrainingCurveOptions } from './live.js';
 import { makeLogMetric } from './metrics.js';
+import type { NotebookGlobals } from './notebook-globals.js';
 import { toBundle } from './mime.js';
 import { OutputSink } from './outputs.js';
 import { kernelPlot } from './plot.js';
 import type { KernelEvent, ReplyStatus } from './protocol.js';
-import { seededRandom } from './random.js';
 import { html, image, json, markdown, svg } from './rich.js';
 import { views } from './views/index.js';
+import { workBars } from './work-bars.js';
 
 /** What a run records (seeds here; the rest is the host's business). */
 export interface RunRecording {
@@ -100,25 +102,30 @@ export class CellExecutor {
       import: (specifier: string) => host.import(specifier),
       importMeta: host.importMeta,
     };
-    g.display = makeDisplay(sink);
-    g.logMetric = makeLogMetric(this.emit, () => this.seq());
-    g.Plot = kernelPlot();
-    g.views = views;
-    g.html = html;
-    g.svg = svg;
-    g.md = markdown;
-    g.json = json;
-    g.image = image;
-    g.progress = <T>(source: number | Iterable<T>, options?: ProgressOptions) => new Progress<T>(sink, source, options);
-    g.livePlot = <Row>(render: (data: Row[]) => unknown, options?: { throttleMs?: number }) => livePlot<Row>(sink, render, options);
-    g.trainingCurve = (options?: TrainingCurveOptions) => trainingCurve(sink, options);
-    g.sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    g.seed = (n: number) => {
-      if (!Number.isInteger(n)) throw new Error(`seed: expected an integer, got ${n}`);
-      host.recorder.seeds.push(n);
-      Math.random = seededRandom(n);
-      return n;
+    const globals: NotebookGlobals = {
+      display: makeDisplay(sink),
+      logMetric: makeLogMetric(this.emit, () => this.seq()),
+      Plot: kernelPlot(),
+      views,
+      html,
+      svg,
+      md: markdown,
+      json,
+      image,
+      progress: <T>(source: number | Iterable<T>, options?: ProgressOptions) => new Progress<T>(sink, source, options),
+      livePlot: <Row>(render: (data: Row[]) => unknown, options?: { throttleMs?: number }) => livePlot<Row>(sink, render, options),
+      trainingCurve: (options?: TrainingCurveOptions) => trainingCurve(sink, options),
+      sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
+      seed: (n: number) => {
+        if (!Number.isInteger(n)) throw new Error(`seed: expected an integer, got ${n}`);
+        host.recorder.seeds.push(n);
+        Math.random = new Rng(n).uniformSource();
+        return n;
+      },
     };
+    Object.assign(g, globals);
+    // Training, embedding and evaluation in the packages draw their progress in the running cell.
+    setWorkListener(workBars(sink, () => this.seq()));
     this.reserved = new Set(Object.getOwnPropertyNames(globalThis));
   }
 

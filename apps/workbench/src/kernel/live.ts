@@ -38,11 +38,16 @@ class Throttle {
 
 export interface ProgressOptions {
   label?: string;
+  /** What is counted, after the counts ("steps"). */
+  unit?: string;
+  /** Already done when the bar appears (a resumed run): the rate and ETA count only what follows. */
+  start?: number;
   throttleMs?: number;
 }
 
 export class Progress<T = number> implements Iterable<T> {
   private count = 0;
+  private readonly startCount: number;
   private readonly started = Date.now();
   private readonly handle: DisplayHandle;
   private readonly throttle: Throttle;
@@ -54,6 +59,8 @@ export class Progress<T = number> implements Iterable<T> {
     source: number | Iterable<T>,
     private readonly options: ProgressOptions = {},
   ) {
+    this.count = options.start ?? 0;
+    this.startCount = this.count;
     this.items = typeof source === 'number' ? undefined : source;
     this.total = typeof source === 'number' ? source : (source as { length?: number }).length ?? (source as { size?: number }).size;
     this.handle = showBundle(sink, toBundle(this.render()));
@@ -88,18 +95,29 @@ export class Progress<T = number> implements Iterable<T> {
     }
   }
 
+  /** "· 12.3 steps/s · ETA 8s" while running (after its first second: before it the rate is noise), "· 4.2s" once done, as the CLI's bar. */
+  private pace(): string {
+    const seconds = (Date.now() - this.started) / 1000;
+    const total = this.total;
+    if (total === undefined || this.count >= total || seconds < 1) return ` · ${seconds.toFixed(1)}s`;
+    const rate = (this.count - this.startCount) / seconds;
+    const unit = this.options.unit ? ` ${this.options.unit}` : '';
+    const eta = rate > 0 ? `ETA ${Math.ceil((total - this.count) / rate)}s` : 'ETA ?';
+    return ` · ${rate.toFixed(1)}${unit}/s · ${eta}`;
+  }
+
   private render(): Rich {
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
     const label = this.options.label ? `${this.options.label} ` : '';
     const total = this.total;
     const fraction = total ? Math.min(1, this.count / total) : 0;
     const counts = total !== undefined ? `${this.count}/${total}` : `${this.count}`;
     const pct = total ? ` · ${(100 * fraction).toFixed(0)}%` : '';
     const bar = total ? `[${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '.')}] ` : '';
+    const pace = this.pace();
     // Volatile: its timing differs from run to run (`wb run --verify` skips it).
     return new Rich({
-      'text/html': `<div class="wb-progress"><progress max="${total ?? ''}" value="${this.count}"></progress><span>${escapeHtml(label)}${counts}${pct} · ${seconds}s</span></div>`,
-      'text/plain': `${label}${bar}${counts}${pct} · ${seconds}s`,
+      'text/html': `<div class="wb-progress"><progress max="${total ?? ''}" value="${this.count}"></progress><span>${escapeHtml(label)}${counts}${pct}${escapeHtml(pace)}</span></div>`,
+      'text/plain': `${label}${bar}${counts}${pct}${pace}`,
     }, { wb: { volatile: true } });
   }
 }

@@ -4,7 +4,7 @@
  * stored as lists of lines, keys sorted, one-space indent, a final newline. Browser-safe.
  */
 import type { Cell, JsonValue, Notebook, Output } from './types.js';
-import { findJsonSyntaxError } from '@wb/core';
+import { findJsonSyntaxError } from '@wb/tasks';
 import { isJsonMime, NotebookFormatError, validateNotebook } from './validate.js';
 import { writeJson } from './json-writer.js';
 import { newCellId } from './new.js';

@@ -8,12 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { WebSocketServer } from 'ws';
+import { TypeClient } from '../language/type-client.js';
 import { notebookToHtml } from '../notebook/export-html.js';
 import { authorisedUpgrade, newToken, refuseCrossSite, requireToken } from './auth.js';
 import { ContentsError, NotebookStore } from './contents.js';
 import { fileRoots } from './file-roots.js';
 import { filesApi } from './files-api.js';
+import { hubApi } from './hub-api.js';
 import { kernelAssets } from './kernel-assets.js';
+import { languageApi } from './language-api.js';
 import { runsApi } from './runs-api.js';
 import { DEFAULT_MAX_SESSIONS, SessionManager } from './sessions.js';
 import { transpileApi } from './transpile-api.js';
@@ -65,6 +68,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const store = new NotebookStore(options.root);
   const sessions = new SessionManager(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
   const runs = runsApi(store.root);
+  const types = new TypeClient();
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
@@ -164,7 +168,11 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   api.use(uiRunsApi((path) => store.existingNotebook(path)));
   // The browser kernel's: transpiling cells, and reading models and data.
   api.use(transpileApi());
+  // Completions and hover types in code cells.
+  api.use(languageApi(types));
   api.use(filesApi(fileRoots(store.root)));
+  // Hub models for the browser kernel, through this server's hub cache and token.
+  api.use(hubApi());
   api.use((_req, res) => res.status(404).json({ error: 'no such API' }));
   app.use('/api', api);
 
@@ -233,6 +241,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       clearInterval(culling);
       sessions.shutdownAll();
       runs.close();
+      await types.close();
       for (const client of wss.clients) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -24,8 +24,9 @@ export interface ShardResult {
 const models = new Map<string, Promise<LanguageModel>>();
 
 export async function runEmbedJob(data: EmbedJob, worker: string): Promise<ShardResult> {
-  const key = `${data.engine ?? 'tfjs'}:${data.model}`;
-  if (!models.has(key)) models.set(key, loadModel(data.model, { engine: data.engine }));
+  const engine = { engine: data.engine ?? 'tfjs', attentions: data.rowOptions.attentions };
+  const key = `${engine.engine}:${engine.attentions ? 'attentions:' : ''}${data.model}`;
+  if (!models.has(key)) models.set(key, loadModel(data.model, engine));
   const model = await models.get(key)!;
   const inputs = data.lines.map((text, i) => inputOf(model, { line: data.lineNumbers[i], value: JSON.parse(text) }, data.file));
   let text = '';

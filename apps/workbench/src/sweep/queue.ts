@@ -4,7 +4,9 @@
  * again (after a Redis restart lost it) is then a no-op when the job is still there.
  */
 import { Redis } from 'ioredis';
+import type { EncoderEngine } from '@wb/core/node';
 import type { JsonValue } from '../notebook/types.js';
+import type { CommandJob } from './command-job.js';
 
 export const QUEUE_NAME = 'wb-jobs';
 /** A job that fails this many times is reported with its error; the sweep goes on without it. */
@@ -29,7 +31,7 @@ export interface EmbedJob {
   point: number;
   /** Model folder (as resolved on the submitting machine; the same path must hold it on the worker). */
   model: string;
-  engine?: 'tfjs' | 'onnxruntime';
+  engine?: EncoderEngine;
   /** The input's name, for errors that name a line. */
   file: string;
   /** Index (among the input's records) of the shard's first record. */
@@ -41,7 +43,7 @@ export interface EmbedJob {
   rowOptions: { allLayers?: boolean; attentions?: boolean; batchSize: number; maxLength?: number; mix?: number[]; mixGamma?: number };
 }
 
-export type JobData = NotebookJob | EmbedJob;
+export type JobData = NotebookJob | CommandJob | EmbedJob;
 
 export const jobId = (sweep: string, point: number): string => `${sweep}-${point}`;
 

@@ -1,5 +1,6 @@
 /**
- * `wb sweep SPEC.yaml --redis URL`: queues one BullMQ job per point of the spec (`spec.ts`), records
+ * `wb sweep SPEC.yaml --redis URL`: queues one BullMQ job per point of the spec (`spec.ts`: a
+ * notebook, or a `wb finetune`/`wb eval` command), records
  * each result in this machine's run history as it arrives (`runs/sweeps.ts`: one run per point,
  * however often a result is seen), streams progress, and prints a table of the results.
  */
@@ -12,8 +13,9 @@ import { RunStore } from '../runs/store.js';
 import { sweepTable } from '../runs/sweep-table.js';
 import { createSweep, finishSweep, getSweep, recordPoint, type PointResult } from '../runs/sweeps.js';
 import { collectJobs } from './collect.js';
+import type { CommandJob } from './command-job.js';
 import { ATTEMPTS, jobId, QUEUE_NAME, redisConnection, type NotebookJob } from './queue.js';
-import { readSweepSpec } from './spec.js';
+import { readSweepSpec, type SweepSpec } from './spec.js';
 
 export interface SweepOptions {
   redis?: string;
@@ -21,16 +23,39 @@ export interface SweepOptions {
 
 export const newBatchId = (prefix: string): string => `${prefix}${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}${Math.random().toString(36).slice(2, 6)}`;
 
+/**
+ * What each point runs, and where its runs go in the history: a notebook under its own name, a
+ * command under `wb finetune sst2 …`, in the run history of the notebook's (or the spec's) folder.
+ */
+function sweepTarget(spec: SweepSpec) {
+  if (spec.command) {
+    const command = spec.command;
+    return {
+      location: runsDatabaseFor(spec.folder),
+      key: () => `wb ${command.join(' ')}`,
+      job: (sweep: string, point: number): CommandJob => ({ kind: 'command', sweep, point, args: command, folder: spec.folder, params: spec.points[point] }),
+    };
+  }
+  const notebook = spec.notebook!;
+  const source = readFileSync(notebook, 'utf8');
+  const location = runsDatabaseFor(dirname(notebook));
+  return {
+    location,
+    key: () => notebookKey(location, notebook),
+    job: (sweep: string, point: number): NotebookJob => ({ kind: 'notebook', sweep, point, notebook, source, params: spec.points[point] }),
+  };
+}
+
 /** Returns the exit code: 0 when every point ran, 1 when some failed, 130 on Ctrl-C. */
 export async function sweepCommand(specFile: string, options: SweepOptions): Promise<number> {
   const spec = readSweepSpec(specFile);
-  const source = readFileSync(spec.notebook, 'utf8');
-  const location = runsDatabaseFor(dirname(spec.notebook));
-  const notebook = notebookKey(location, spec.notebook);
+  const target = sweepTarget(spec);
+  const location = target.location;
+  const notebook = target.key();
   const connection = redisConnection(options.redis);
   const store = RunStore.open(location.file);
   const id = newBatchId('sw');
-  const queue = new Queue<NotebookJob, PointResult>(QUEUE_NAME, { connection });
+  const queue = new Queue<NotebookJob | CommandJob, PointResult>(QUEUE_NAME, { connection });
   const say = (line: string) => process.stderr.write(`wb sweep ${id}: ${line}\n`);
   // Connection errors (a Redis restart) are retried; polling says when Redis is away.
   queue.on('error', () => undefined);
@@ -45,7 +70,7 @@ export async function sweepCommand(specFile: string, options: SweepOptions): Pro
       add: (point) =>
         queue.add(
           `point ${point}`,
-          { kind: 'notebook', sweep: id, point, notebook: spec.notebook, source, params: spec.points[point] },
+          target.job(id, point),
           { jobId: jobId(id, point), attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 500 } },
         ),
       completed: (point, result) => {

@@ -1,6 +1,7 @@
 /**
  * `wb worker --redis URL [--concurrency N]`: runs the jobs of `wb sweep` on this machine. A job
- * runs its notebook in a fresh Node kernel (a child process, so that seeds and state never leak
+ * runs its `wb finetune`/`wb eval` command as a child process (`command-job.ts`), or its notebook
+ * in a fresh Node kernel (a child process, so that seeds and state never leak
  * from one point into the next) and hands back, as the job's result in Redis, everything the
  * submitting machine records: metrics by step, the run record (seeds, versions, input hashes,
  * hub commits) and the sha256 of the outputs. The worker writes nothing to a run history itself:
@@ -20,6 +21,7 @@ import { runNotebook } from '../notebook/execute.js';
 import { parseNotebook } from '../notebook/io.js';
 import type { MetricPoint } from '../runs/types.js';
 import type { PointResult } from '../runs/sweeps.js';
+import { runCommandJob } from './command-job.js';
 import { runEmbedJob, type ShardResult } from './embed-job.js';
 import { QUEUE_NAME, redisConnection, type JobData, type NotebookJob } from './queue.js';
 
@@ -80,6 +82,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
     async (job) => {
       log(`${job.id}: start (attempt ${job.attemptsStarted})`);
       if (job.data.kind === 'notebook') return runNotebookJob(job, job.data, log);
+      if (job.data.kind === 'command') return runCommandJob(job.data, { worker: workerName, attempts: job.attemptsStarted });
       return runEmbedJob(job.data, workerName);
     },
     {

@@ -2,6 +2,7 @@
  * The server's HTTP API. The access token travels as the cookie set when the page was opened with
  * it; requests that change something also carry the XSRF token (`xsrf.ts`).
  */
+import type { CellQuery, Completions, HoverInfo } from '../language/type-service.js';
 import type { Notebook } from '../notebook/types.js';
 import type { RunDetail, RunSummary } from '../runs/types.js';
 import type { SweepInfo, SweepPointRun } from '../runs/sweep-types.js';
@@ -65,6 +66,9 @@ export const api = {
   deleteNotebook: (path: string) => call<{ path: string }>('POST', '/api/notebook/delete', { path }),
   openText: (path: string) => call<{ text: string; mtime: number }>('GET', `/api/notebook/text${q(path)}`),
   saveText: (path: string, text: string, mtime: number) => call<{ mtime: number }>('PUT', `/api/notebook/text${q(path)}`, { text, mtime }),
+  completions: (query: CellQuery) => call<Completions>('POST', '/api/language/completions', query),
+  hover: (query: CellQuery) => call<{ hover: HoverInfo | null }>('POST', '/api/language/hover', query),
+  warmLanguage: () => call<unknown>('POST', '/api/language/warm', {}),
   runs: () => call<{ file: string; base: string; runs: RunSummary[] }>('GET', '/api/runs'),
   run: (id: number) => call<RunDetail>('GET', `/api/runs/${id}`),
   sweeps: () => call<{ sweeps: SweepInfo[] }>('GET', '/api/sweeps'),

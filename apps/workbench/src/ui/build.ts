@@ -40,6 +40,9 @@ export async function buildUi(): Promise<void> {
     minify: true,
     sourcemap: true,
     legalComments: 'linked',
+    // KaTeX's fonts, referenced by its CSS: copied beside the bundle under hashed names.
+    loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+    assetNames: 'fonts/[name]-[hash]',
     logLevel: 'warning',
   });
   writeFileSync(`${out}index.html`, page);

@@ -23,7 +23,7 @@ export class CellView {
 
   constructor(
     public cell: Cell,
-    hooks: EditorHooks,
+    private readonly hooks: EditorHooks,
   ) {
     this.el = document.createElement('div');
     this.el.className = 'wb-cell';
@@ -92,7 +92,7 @@ export class CellView {
   setType(type: CellType): void {
     const { id, metadata, source } = this.cell;
     this.cell = type === 'code' ? { id, metadata, source, cell_type: 'code', execution_count: null, outputs: [] } : { id, metadata, source, cell_type: type };
-    setEditorLanguage(this.editor, type);
+    setEditorLanguage(this.editor, type, this.hooks.cellsAbove);
     this.editing = type === 'markdown';
     this.refresh();
   }

@@ -1,4 +1,7 @@
-/** A CodeMirror 6 editor for one cell: TypeScript or Markdown, with the notebook's run keys on top. */
+/**
+ * A CodeMirror 6 editor for one cell: TypeScript (with completions and hover types, `code-assist.ts`)
+ * or Markdown, with the notebook's run keys on top.
+ */
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
@@ -6,6 +9,7 @@ import { markdown } from '@codemirror/lang-markdown';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches } from '@codemirror/search';
 import { Compartment, EditorState, Prec, type Extension } from '@codemirror/state';
+import { codeAssist, type CellsAbove } from './code-assist.js';
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder, type KeyBinding } from '@codemirror/view';
 
 export interface EditorHooks {
@@ -13,14 +17,18 @@ export interface EditorHooks {
   onFocus(): void;
   /** Notebook keys in the editor (Shift-Enter, Ctrl-Enter, Alt-Enter, Escape, Ctrl-S). */
   keys: KeyBinding[];
+  /** The code cells above this one (what its completions and hover types may refer to). */
+  cellsAbove: CellsAbove;
 }
 
 const language = new Compartment();
 
-function languageFor(type: 'code' | 'markdown' | 'raw'): Extension {
-  if (type === 'code') return javascript({ typescript: true });
-  if (type === 'markdown') return markdown();
-  return [];
+function languageFor(type: 'code' | 'markdown' | 'raw', cellsAbove: CellsAbove): Extension {
+  if (type === 'code') return [javascript({ typescript: true }), codeAssist(cellsAbove)];
+  // Markdown and raw text: completions only when asked for (Ctrl-Space).
+  const asked = autocompletion({ activateOnTyping: false });
+  if (type === 'markdown') return [markdown(), asked];
+  return asked;
 }
 
 const theme = EditorView.theme({
@@ -46,12 +54,11 @@ export function createEditor(parent: HTMLElement, source: string, type: 'code' |
         indentOnInput(),
         bracketMatching(),
         closeBrackets(),
-        autocompletion({ activateOnTyping: false }),
         highlightActiveLine(),
         highlightSelectionMatches(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
-        language.of(languageFor(type)),
+        language.of(languageFor(type, hooks.cellsAbove)),
         placeholder(type === 'code' ? 'TypeScript…  (Shift-Enter runs)' : 'Markdown…'),
         EditorView.lineWrapping,
         theme,
@@ -64,6 +71,6 @@ export function createEditor(parent: HTMLElement, source: string, type: 'code' |
   });
 }
 
-export function setEditorLanguage(view: EditorView, type: 'code' | 'markdown' | 'raw'): void {
-  view.dispatch({ effects: language.reconfigure(languageFor(type)) });
+export function setEditorLanguage(view: EditorView, type: 'code' | 'markdown' | 'raw', cellsAbove: CellsAbove): void {
+  view.dispatch({ effects: language.reconfigure(languageFor(type, cellsAbove)) });
 }

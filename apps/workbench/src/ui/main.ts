@@ -1,4 +1,6 @@
 /** The workbench in the browser: `/` and `/tree/…` list notebooks, `/notebooks/…` opens one, `/runs` compares runs. */
+// KaTeX's style sheet and fonts (bundled into assets/): formulas in Markdown cells (`markdown-math.ts`).
+import 'katex/dist/katex.min.css';
 import './styles.css';
 import { ApiError } from './api.js';
 import { fileBrowser } from './file-browser.js';

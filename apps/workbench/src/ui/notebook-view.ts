@@ -5,6 +5,7 @@
  * advances, Ctrl-Enter runs, Alt-Enter runs and inserts, Ctrl-S saves with a checkpoint,
  * I I interrupts and 0 0 restarts.
  */
+import { closeCompletion } from '@codemirror/autocomplete';
 import type { KeyBinding } from '@codemirror/view';
 import { newCell, notebookLanguage, runsHere } from '../notebook/new.js';
 import type { Cell, CellType, JsonObject, JsonValue, Notebook, Output } from '../notebook/types.js';
@@ -247,7 +248,8 @@ export class NotebookView {
       { key: 'Shift-Enter', run: () => (this.focusView(view), this.runAndAdvance(), true) },
       { key: 'Mod-Enter', run: () => (this.focusView(view), this.runSelected(), true) },
       { key: 'Alt-Enter', run: () => (this.focusView(view), this.runSelected(), this.insert(1, 'code', 'edit'), true) },
-      { key: 'Escape', run: () => (this.command(), true) },
+      // Escape closes an open completion list first, as in JupyterLab; then it leaves the editor.
+      { key: 'Escape', run: (editor) => closeCompletion(editor) || (this.command(), true) },
       { key: 'Mod-s', run: () => (void this.act('save'), true) },
     ];
     view = new CellView(cell, {
@@ -257,11 +259,25 @@ export class NotebookView {
         this.changed();
       },
       onFocus: () => this.focusView(view),
+      cellsAbove: () => this.codeCellsAbove(view),
     });
     return view;
   }
 
+  /** The sources of the code cells above `view`: what its completions may refer to (cells share one scope). */
+  private codeCellsAbove(view: CellView): string[] {
+    const index = this.views.indexOf(view);
+    return this.views.slice(0, Math.max(0, index)).flatMap((v) => (v.cell.cell_type === 'code' ? [v.cell.source] : []));
+  }
+
+  private languageWarmed = false;
+
   private focusView(view: CellView): void {
+    // The language service reads every package's declarations once (seconds): start on the first edit of code, not on the first completion.
+    if (!this.languageWarmed && view.cell.cell_type === 'code') {
+      this.languageWarmed = true;
+      void api.warmLanguage().catch(() => undefined);
+    }
     const index = this.views.indexOf(view);
     if (index >= 0 && (index !== this.selected || this.mode !== 'edit')) this.select(index, 'edit', false);
   }

@@ -73,8 +73,10 @@ export function createSanitizer(purify: Purifier): Sanitizer {
   return {
     sanitizeHtml: (html) =>
       purify.sanitize(html, {
-        USE_PROFILES: { html: true, svg: true, svgFilters: true },
-        ADD_TAGS: ['style'],
+        // MathML: the formulas of Markdown cells (KaTeX writes it beside its HTML, the export writes only it).
+        USE_PROFILES: { html: true, svg: true, svgFilters: true, mathMl: true },
+        // <semantics>/<annotation>: where KaTeX keeps a formula's TeX source (text only).
+        ADD_TAGS: ['style', 'semantics', 'annotation'],
         FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'meta', 'base', 'link'],
       }) as string,
     sanitizeSvg: (svg) =>

@@ -1,5 +1,5 @@
 /** Starts `wb serve` (the built CLI) on a free port over a copy of some notebooks, and reads the URL it prints. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,18 @@ export interface RunningWorkbench {
   dir: string;
   output: () => string;
   stop(): Promise<void>;
+}
+
+/**
+ * `wb run ARGS` as a user types it (the built CLI in a child process). `runsDb` keeps the run history
+ * out of the repository's notebooks/.wb/.
+ */
+export function wbRun(args: string[], runsDb: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [wbBin, 'run', ...args], { maxBuffer: 64 << 20, env: { ...process.env, WB_RUNS_DB: runsDb } }, (error, _stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+    );
+  });
 }
 
 /** A temporary notebooks folder, with copies of the example notebooks when `examples` is set. */

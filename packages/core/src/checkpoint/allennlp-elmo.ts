@@ -5,7 +5,7 @@
  * are kept exactly as stored (TF layout, forget bias not folded in), so a saved model opens in
  * AllenNLP and bilm-tf unchanged. `saveElmo` also writes `model.safetensors` with the same names.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   checkElmoWeights,
@@ -14,7 +14,8 @@ import {
   type ElmoModel,
   type ElmoOptions,
   type ElmoWeights,
-} from '../models/elmo.js';
+} from '../models/elmo/index.js';
+import { writeFileAtomic, writeFileAtomicVia } from '../atomic-file.js';
 import { modelFolderPath } from '../hub/model-source.js';
 import { diskFiles } from './disk-files.js';
 import { elmoWeightsFromHdf5, hasHdf5Signature, parseElmoOptionsText, pickElmoWeightFile } from './elmo-folder.js';
@@ -183,20 +184,10 @@ export async function saveElmo(
     const t = model.weights[name];
     tensors[name] = { shape: [...t.shape], data: (await t.data()) as Float32Array };
   }
-  const optionsJson = JSON.stringify(options, null, 2) + '\n';
-  const tmp = (name: string) => join(out, `.${name}.tmp-${process.pid}`);
-  const hdf5Tmp = tmp('weights.hdf5');
-  try {
-    await writeElmoHdf5(hdf5Tmp, tensors);
-  } catch (e) {
-    if (existsSync(hdf5Tmp)) rmSync(hdf5Tmp);
-    throw e;
-  }
-  const written = ['weights.hdf5', 'options.json'];
+  // Each file whole or not at all; the weights first, so a folder never has options without them.
+  await writeFileAtomicVia(join(out, 'weights.hdf5'), (tmp) => writeElmoHdf5(tmp, tensors));
   if (formats.safetensors ?? true) {
-    writeFileSync(tmp('model.safetensors'), writeSafetensors(tensors, { metadata: { format: 'allennlp-elmo', options: JSON.stringify(options) } }));
-    written.push('model.safetensors');
+    writeFileAtomic(join(out, 'model.safetensors'), writeSafetensors(tensors, { metadata: { format: 'allennlp-elmo', options: JSON.stringify(options) } }));
   }
-  writeFileSync(tmp('options.json'), optionsJson);
-  for (const name of written) renameSync(tmp(name), join(out, name));
+  writeFileAtomic(join(out, 'options.json'), JSON.stringify(options, null, 2) + '\n');
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, File as H5File } from 'h5wasm';
-import { elmoNames, elmoWeightShapes, parseElmoOptions, type ElmoOptions, type ElmoWeights } from '../models/elmo.js';
+import { elmoNames, elmoWeightShapes, parseElmoOptions, type ElmoOptions, type ElmoWeights } from '../models/elmo/index.js';
 import { parseConfigJson } from './config-fields.js';
 import type { ModelFiles } from './model-files.js';
 import { readSafetensors } from './safetensors.js';

@@ -14,8 +14,6 @@ import { bertConfigToJson, bertToSafetensors } from './bert-checkpoint.js';
 // The loaders that lived here are core's one loader now (`load-model.ts`); kept under these imports.
 export { loadBertCheckpoint, readModelTensors, resolveModelDir } from '../load.js';
 
-export { writeFileAtomic };
-
 export function saveBertCheckpoint(
   dir: string,
   checkpoint: {

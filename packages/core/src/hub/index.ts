@@ -7,3 +7,4 @@ export { listHubCache, removeFromHubCache, describeCachedRepo, hubSnapshotOf, re
 export { HubHttpError, HubUnreachableError } from './http.js';
 export { MODEL_FILE_PATTERNS, CONVERSION_PR_TITLE } from './model-weights.js';
 export type { DownloadProgress, ProgressCallback } from './progress.js';
+export { HubModelUnavailableError, isHubModelUnavailable } from './unavailable.js';

@@ -18,6 +18,7 @@ import { RepoCache } from './cache.js';
 import { formatHubId, isCommitHash, isHubId, parseHubId } from './repo-id.js';
 import { hubSettings } from './settings.js';
 import { snapshotDownload, type SnapshotOptions } from './snapshot.js';
+import { HubModelUnavailableError } from './unavailable.js';
 
 export interface HubModelRef {
   repoId: string;
@@ -80,7 +81,7 @@ export function modelFolderPath(source: string): string {
   const cache = new RepoCache(cacheDir, repoId);
   const commit = cache.cachedCommit(revision);
   if (!commit || !existsSync(cache.snapshotDir(commit))) {
-    throw new Error(
+    throw new HubModelUnavailableError(
       `${source}: no such folder, and ${formatHubId(repoId, revision)} is not in the hub cache ${cacheDir}; ` +
         `download it first (\`wb pull ${formatHubId(repoId, revision)}\`, or an async loader such as loadBert('${source}'))`,
     );

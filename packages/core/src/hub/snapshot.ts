@@ -19,6 +19,7 @@ import { checkLoadableWeights, MODEL_FILE_PATTERNS } from './model-weights.js';
 import { filterFiles, matchesAny } from './patterns.js';
 import { ProgressTracker, type ProgressCallback } from './progress.js';
 import { formatHubId, parseHubId } from './repo-id.js';
+import { HubModelUnavailableError } from './unavailable.js';
 import { hubSettings, type HubSettings } from './settings.js';
 
 export interface SnapshotOptions {
@@ -137,7 +138,7 @@ function fromCache(cache: RepoCache, repoId: string, revision: string, options: 
   const commit = cache.cachedCommit(revision);
   if (!commit) {
     const what = existsSync(cache.folder) ? `${cache.folder} has no refs/${revision}` : `nothing of ${repoId} is in ${cache.cacheDir}`;
-    throw new Error(`${id} is not in the hub cache (${what}) and ${reason}; ${remedy}`);
+    throw new HubModelUnavailableError(`${id} is not in the hub cache (${what}) and ${reason}; ${remedy}`);
   }
   const present = cache.snapshotFiles(commit).filter((f) => hasFile(cache, commit, f));
   const folder = cache.snapshotDir(commit);
@@ -145,13 +146,13 @@ function fromCache(cache: RepoCache, repoId: string, revision: string, options: 
   if (options.include) {
     const unmatched = options.include.filter((pattern) => !present.some((f) => matchesAny(f, [pattern])));
     if (unmatched.length) {
-      throw new Error(`${id} (commit ${commit}) in the cache has no file matching ${unmatched.join(', ')} (${folder} has: ${present.join(', ') || 'nothing'}) and ${reason}; ${remedy}`);
+      throw new HubModelUnavailableError(`${id} (commit ${commit}) in the cache has no file matching ${unmatched.join(', ')} (${folder} has: ${present.join(', ') || 'nothing'}) and ${reason}; ${remedy}`);
     }
     files = filterFiles(present, options.include, options.exclude);
   } else {
     const missing = missingModelFiles(cache, commit, present);
     if (missing.length) {
-      throw new Error(`${id} (commit ${commit}) is in the hub cache without ${missing.join(', ')} (${folder} has: ${present.join(', ') || 'nothing'}) and ${reason}; ${remedy}`);
+      throw new HubModelUnavailableError(`${id} (commit ${commit}) is in the hub cache without ${missing.join(', ')} (${folder} has: ${present.join(', ') || 'nothing'}) and ${reason}; ${remedy}`);
     }
     files = filterFiles(present, MODEL_FILE_PATTERNS, options.exclude);
   }

@@ -193,11 +193,13 @@ export function embeddings(weights: BertWeights, config: BertConfig, inputs: Ber
 }
 
 /** [batch, seq, hidden] → [batch, heads, seq, headDim] */
+/** [B, S, H] → [B, N, S, D] */
 function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
   const [batch, seq, hidden] = x.shape;
   return tf.transpose(tf.reshape(x, [batch, seq, heads, hidden / heads]), [0, 2, 1, 3]);
 }
 
+/** [B, N, S, D] → [B, S, H] */
 function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
   const [batch, heads, seq, headDim] = x.shape;
   return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [batch, seq, heads * headDim]);
@@ -211,16 +213,20 @@ export function bertLayer(
   attentionMask: tf.Tensor2D | undefined,
   returnProbs: boolean,
 ): { hidden: tf.Tensor3D; probs?: tf.Tensor4D } {
+  // Shapes: B batch, S sequence length, H hidden size, N heads, D = H / N head size, I intermediate size.
   return tf.tidy(() => {
     const p = `encoder.layer.${layer}.`;
     const w = (name: string) => weights[p + name];
     const heads = config.numAttentionHeads;
+    // hidden: [B, S, H]
     // Three matmuls, not one on concatenated weights: on tfjs-wasm the fused form measured slower
     // (split copies, and XNNPACK repacks a weight it has not seen: bench/README.md).
     const q = splitHeads(linear(hidden, w('attention.self.query.weight'), w('attention.self.query.bias')), heads);
     const k = splitHeads(linear(hidden, w('attention.self.key.weight'), w('attention.self.key.bias')), heads);
     const v = splitHeads(linear(hidden, w('attention.self.value.weight'), w('attention.self.value.bias')), heads);
-    const { context, probs } = attention(q, k, v, attentionMask, { returnProbs });
+    // q, k, v: [B, N, S, D]
+    const { context, probs } = attention(q, k, v, attentionMask, { returnProbs }); // context [B, N, S, D], probs [B, N, S, S]
+    // merged heads [B, S, H] through the output dense: [B, S, H]
     const attended = linear(mergeHeads(context), w('attention.output.dense.weight'), w('attention.output.dense.bias'));
     const afterAttention = layerNorm(
       attended,
@@ -228,21 +234,21 @@ export function bertLayer(
       w('attention.output.LayerNorm.bias'),
       config.layerNormEps,
       hidden,
-    );
+    ); // [B, S, H]
     const intermediate = feedForwardActivation(
       afterAttention,
       w('intermediate.dense.weight'),
       w('intermediate.dense.bias'),
       activationOf(config.hiddenAct),
-    );
-    const output = linear(intermediate, w('output.dense.weight'), w('output.dense.bias'));
+    ); // [B, S, I]
+    const output = linear(intermediate, w('output.dense.weight'), w('output.dense.bias')); // [B, S, H]
     const out = layerNorm(
       output,
       w('output.LayerNorm.weight'),
       w('output.LayerNorm.bias'),
       config.layerNormEps,
       afterAttention,
-    ) as tf.Tensor3D;
+    ) as tf.Tensor3D; // [B, S, H]
     return probs ? { hidden: out, probs } : { hidden: out };
   });
 }

@@ -2,7 +2,7 @@
  * The family table: every model family the workbench loads, how a folder says which one it is
  * (config.json's `model_type`; AllenNLP's options.json for ELMo), and how each is read from a
  * folder. What each family *is* (config fields, weight names, tokenizer, forward pass) lives in
- * its module (`bert.ts`, `distilbert.ts`, `roberta.ts`, `albert.ts`, `gpt2.ts`, `elmo.ts`); this
+ * its module (`bert.ts`, `distilbert.ts`, `roberta.ts`, `albert.ts`, `gpt2.ts`, `elmo/`); this
  * table only wires files to it. Nothing outside core branches on the family.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,7 +15,7 @@ import type { Tokenizer } from '../tokenize/tokenizer.js';
 import { tokenizerFromFiles, type TokenizerDefaults } from '../tokenize/tokenizer-files.js';
 import { ALBERT_TOKENIZER, albertConfigFromJson, albertModel, albertWeightsFromStored } from './albert.js';
 import { distilbertConfigFromJson, distilbertModel, distilbertWeightsFromStored } from './distilbert.js';
-import { ElmoModel, type ElmoModelOptions } from './elmo.js';
+import { ElmoModel, type ElmoModelOptions } from './elmo/index.js';
 import { GPT2_TOKENIZER, gpt2ConfigFromJson, gpt2WeightsFromStored } from './gpt2.js';
 import { Gpt2Model } from './gpt2-model.js';
 import type { FamilyName, LanguageModel } from './language-model.js';

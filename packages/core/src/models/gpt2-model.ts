@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
+import { startEmbedding } from '../work-progress.js';
 import type { Encoding } from '../tokenize/bert-tokenizer.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
 import type { Truncation } from '../tokenize/truncation.js';
@@ -83,6 +84,7 @@ export class Gpt2Model implements LanguageModel {
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
     const batchSize = options.batchSize ?? 16;
     const sentences: EmbeddedSentence[] = [];
+    const progress = startEmbedding(inputs.length);
     for (let b = 0; b < inputs.length; b += batchSize) {
       const chunk = inputs.slice(b, b + batchSize);
       const texts = chunk.map((input) => (Array.isArray(input) ? input.join(' ') : input));
@@ -93,7 +95,9 @@ export class Gpt2Model implements LanguageModel {
         const words = wordsFromTokens(input, texts[i], run.encodings[i].offsets, layers.map((layer) => layer[i]), options.pooling ?? 'mean');
         sentences.push({ text: texts[i], words });
       });
+      progress.advance(chunk.length);
     }
+    progress.finish();
     return sentences;
   }
 

@@ -37,6 +37,16 @@ async function loadOnnxRuntime(): Promise<OrtModule> {
   }
 }
 
+/** Whether onnxruntime-node loads here (its native binary exists for this platform), for the `auto` engine. */
+export async function onnxRuntimeAvailable(): Promise<boolean> {
+  try {
+    await loadOnnxRuntime();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The session options the engine and the benchmarks use: all graph optimisations, `threads` intra-op threads. */
 export function onnxRuntimeSessionOptions(threads: number): InferenceSession.SessionOptions {
   return {

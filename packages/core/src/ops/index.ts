@@ -6,3 +6,4 @@ export * from './gather-rows.js';
 export * from './dense.js';
 export * from './causal-attention.js';
 export * from './heads.js';
+export * from './cross-entropy.js';

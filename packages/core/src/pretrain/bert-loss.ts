@@ -1,18 +1,10 @@
 /** BERT's pretraining loss: masked-LM cross-entropy over the masked positions plus next-sentence cross-entropy. */
 import * as tf from '@tensorflow/tfjs-core';
 import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from '../models/bert.js';
+import { crossEntropy } from '../ops/cross-entropy.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import type { LossOutput } from '../train/trainer.js';
 import type { PretrainingBatch } from './bert-data.js';
-
-/** Mean of -log softmax(logits)[label] over rows. */
-export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
-  return tf.tidy(() => {
-    const logProbs = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1])), 1);
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
-  });
-}
 
 /** MLM + nspWeight · NSP (RoBERTa drops NSP: nspWeight 0 still reports it, without its gradient). */
 export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch, nspWeight = 1): LossOutput {

@@ -19,7 +19,7 @@ import { gatherRows } from '../ops/gather-rows.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { Trainer, type LossOutput } from '../train/trainer.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
-import { crossEntropy } from './bert-loss.js';
+import { crossEntropy } from '../ops/cross-entropy.js';
 import { tokenizeCorpus } from './run-bert.js';
 
 export interface DistillSettings {

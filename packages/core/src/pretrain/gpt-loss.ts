@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gpt2Forward, gpt2Logits, type Gpt2Config, type Gpt2Weights } from '../models/gpt2.js';
 import type { LossOutput } from '../train/trainer.js';
-import { crossEntropy } from './bert-loss.js';
+import { crossEntropy } from '../ops/cross-entropy.js';
 import type { CausalLmBatch } from './gpt-data.js';
 
 export function causalLmLoss(weights: Gpt2Weights, config: Gpt2Config, batch: CausalLmBatch): LossOutput {

@@ -7,13 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveBertCheckpoint, writeFileAtomic } from '../checkpoint/model-folder.js';
+import { writeFileAtomic } from '../atomic-file.js';
+import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
+import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
 
 export interface BertPretrainSettings {
@@ -36,6 +39,13 @@ export interface BertPretrainSettings {
   maskProb: number;
   maskReplacement: MaskReplacement;
   nspWeight: number;
+  /**
+   * A corpus folder the run does not train on: held-out masked-LM loss and accuracy every
+   * `evalEvery` steps go to `eval.csv` (see bert-eval.ts). Not part of the recorded settings: it
+   * changes no weight, so a run may be resumed with or without it.
+   */
+  evalCorpus?: string;
+  evalEvery?: number;
 }
 
 export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'vocab'> = {
@@ -122,8 +132,24 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     seed: settings.seed,
     adamw: { weightDecay: settings.weightDecay },
   });
-  const recorded = { ...settings, corpus: undefined, vocab: undefined, vocabSha: sha(vocabText) };
-  if (!runTraining(trainer, outDir, recorded, options)) return { stopped: true, trainer, config };
+  const { evalCorpus, evalEvery, ...trainingSettings } = settings;
+  const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
+  let evaluate: TrainingRunHooks['evaluate'];
+  let heldOutSummary: Record<string, number | string> | undefined;
+  if (evalCorpus) {
+    const heldOut = heldOutBertBatches(tokenizeCorpus(evalCorpus, tokenizer), special, settings.maxLength);
+    const unigram = unigramBaseline(documents, tokenizer.vocabSize, heldOut);
+    log(`held-out: ${heldOut.reduce((n, b) => n + b.maskedLabels.length, 0)} masked tokens from ${evalCorpus}; unigram baseline ${unigram.toFixed(3)} nats`);
+    evaluate = {
+      every: evalEvery ?? 200,
+      run: () => {
+        const m = evaluateHeldOutMlm(params, config, heldOut);
+        heldOutSummary = { corpus: evalCorpus, maskedTokens: m.maskedTokens, unigramLoss: unigram, mlmLoss: m.mlmLoss, mlmAccuracy: m.mlmAccuracy, nspAccuracy: m.nspAccuracy };
+        return { mlm_loss: m.mlmLoss, mlm_accuracy: m.mlmAccuracy, nsp_accuracy: m.nspAccuracy };
+      },
+    };
+  }
+  if (!runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText) } })) return { stopped: true, trainer, config };
 
   saveBertCheckpoint(outDir, { config, weights: params, vocab });
   const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);
@@ -132,13 +158,7 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     mlm: mean((r) => r.parts.mlm),
     nsp: mean((r) => r.parts.nsp),
   });
-  writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
-  return { stopped: false, trainer, config, summary };
-}
-
-function sha(text: string): string {
-  // Small FNV-1a: only to notice a different vocabulary on resume, not for security.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16);
+  const withHeldOut = { ...summary, settings: { ...summary.settings, evalCorpus: undefined, evalEvery: undefined }, heldOut: heldOutSummary };
+  writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(withHeldOut, null, 2) + '\n');
+  return { stopped: false, trainer, config, summary: withHeldOut };
 }

@@ -6,17 +6,16 @@
  * Sentences are sampled uniformly from the corpus with a seeded `Rng` (windows of at most `maxWords`
  * words for long ones), so a run killed and resumed with `resume` continues exactly.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { saveElmo } from '../checkpoint/allennlp-elmo.js';
-import { writeFileAtomic } from '../checkpoint/model-folder.js';
-import { elmoLmLoss, elmoNames, elmoVariables, initElmoWeights, parseElmoOptions, type ElmoOptions } from '../models/elmo.js';
-import { basicTokenize } from '../tokenize/basic.js';
-import { batchToElmoCharIds } from '../tokenize/elmo-chars.js';
+import { writeFileAtomic } from '../atomic-file.js';
+import { parseElmoOptions, type ElmoOptions } from '../models/elmo/options.js';
+import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weights.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { readCorpus } from './corpus.js';
+import { buildElmoVocabulary, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
+import { elmoLmLoss } from './elmo-loss.js';
 
 export interface ElmoPretrainSettings {
   corpus: string;
@@ -57,8 +56,6 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
   seed: 0,
 };
 
-export const ELMO_SPECIAL_WORDS = ['<S>', '</S>', '<UNK>'];
-
 export function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOptions {
   const filters = settings.filters.split(',').map((pair) => {
     const [width, count] = pair.split(':').map(Number);
@@ -91,29 +88,13 @@ export function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): 
   );
 }
 
-interface ElmoBatch {
-  charIds: tf.Tensor3D;
-  wordIds: number[][];
-  wordChars: number;
-  negativesSeed: number;
-}
-
 export async function pretrainElmo(outDir: string, settings: ElmoPretrainSettings, options: TrainingRunHooks = {}) {
   const log = options.onLog ?? (() => {});
   const options_ = elmoOptionsFor(settings);
   const started = performance.now();
-  // ELMo reads words as characters, case kept; BERT's basic tokenizer splits them as ElmoModel.embed does.
-  const sentences: string[][] = [];
-  for (const file of readCorpus(settings.corpus)) {
-    for (const doc of file.documents) for (const line of doc) sentences.push(basicTokenize(line, { lowerCase: false }).map((w) => w.text));
-  }
-  const counts = new Map<string, number>();
-  for (const sentence of sentences) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
-  // Most frequent first (the log-uniform sampler assumes it); ties by code-point order so the vocabulary is reproducible.
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
-  const vocab = [...ELMO_SPECIAL_WORDS, ...ranked.filter((w) => !ELMO_SPECIAL_WORDS.includes(w)).slice(0, settings.vocabSize - 3)];
-  const ids = new Map(vocab.map((w, i) => [w, i]));
-  const unk = 2;
+  const sentences = readElmoSentences(settings.corpus);
+  const vocabulary = buildElmoVocabulary(sentences, settings.vocabSize);
+  const { words: vocab, ids, counts } = vocabulary;
   const wordCount = sentences.reduce((n, s) => n + s.length, 0);
   const covered = [...counts].reduce((n, [w, c]) => n + (ids.has(w) ? c : 0), 0);
   log(
@@ -127,26 +108,10 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
   const lossSettings = { bosId: 0, eosId: 1, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
-  const trainer = new Trainer<ElmoBatch>({
+  const trainer = new Trainer<ElmoTrainingBatch>({
     params,
     lossFn: (batch) => ({ loss: elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }) }),
-    nextBatch: (rng) => {
-      const words: string[][] = [];
-      while (words.length < settings.batchSize) {
-        const sentence = sentences[rng.int(sentences.length)];
-        if (sentence.length === 0) continue;
-        const start = sentence.length > settings.maxWords ? rng.int(sentence.length - settings.maxWords + 1) : 0;
-        words.push(sentence.slice(start, start + settings.maxWords));
-      }
-      const chars = batchToElmoCharIds(words);
-      const batch: ElmoBatch = {
-        charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'),
-        wordIds: words.map((s) => s.map((w) => ids.get(w) ?? unk)),
-        wordChars: chars.wordChars,
-        negativesSeed: rng.int(2 ** 32),
-      };
-      return { batch, tokens: words.reduce((n, s) => n + s.length, 0) };
-    },
+    nextBatch: (rng) => sampleElmoBatch(sentences, vocabulary, rng, settings),
     disposeBatch: (batch) => batch.charIds.dispose(),
     totalSteps: settings.steps,
     learningRate: settings.lr,
@@ -162,7 +127,7 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
   const model = Object.fromEntries(Object.entries(params).filter(([name]) => name !== elmoNames.softmaxWeight && name !== elmoNames.softmaxBias));
   await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
-  writeFileSync(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
+  writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
   const summary = trainingSummary('ELMo biLM', settings, trainer, { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss) });
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');

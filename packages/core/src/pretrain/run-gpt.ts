@@ -15,6 +15,7 @@ import { END_OF_TEXT } from '../tokenize/bpe-trainer.js';
 import { byteLevelBpeTokenizer } from '../tokenize/byte-level-bpe.js';
 import { PLAIN_TEMPLATE } from '../tokenize/templates.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { Trainer } from '../train/trainer.js';
 import { readCorpus } from './corpus.js';
 import { CausalLmData, type CausalLmBatch } from './gpt-data.js';
@@ -119,8 +120,8 @@ export async function pretrainGpt(outDir: string, settings: GptPretrainSettings,
     // Biases and LayerNorm parameters are not decayed (AdamW's default rule).
     adamw: { weightDecay: settings.weightDecay },
   });
-  const recorded = { ...settings, corpus: undefined, tokenizer: undefined, vocabSha: fnv1a(vocabText + merges) };
-  if (!runTraining(trainer, outDir, recorded, options)) return { stopped: true, trainer, config };
+  const recorded = { ...settings, corpus: undefined, tokenizer: undefined, vocabSha: vocabSha(vocabText + merges) };
+  if (!runTraining(trainer, outDir, recorded, { ...options, legacySettings: { vocabSha: legacyVocabFnv(vocabText + merges) } })) return { stopped: true, trainer, config };
 
   writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(gpt2ConfigToJson(config), null, 2) + '\n');
   writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(gpt2TensorsToStore(params), { metadata: { format: 'pt' } }));
@@ -139,11 +140,4 @@ export async function pretrainGpt(outDir: string, settings: GptPretrainSettings,
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, config, summary };
-}
-
-/** Small FNV-1a: only to notice a different tokenizer on resume, not for security. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16);
 }

@@ -33,10 +33,19 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal (Box–Muller). */
-  normal(): number {
+  /**
+   * Normal with mean 0 and standard deviation `std` (Box–Muller, one sample per two draws). The
+   * product is evaluated as `std * radius * cos`, left to right: ELMo's initial weights and every
+   * stored stream depend on these exact bits, so keep the order.
+   */
+  normal(std = 1): number {
     const u = Math.max(this.next(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** `next` as a plain function, for code that takes a `() => number` source (umap-js, Math.random). */
+  uniformSource(): () => number {
+    return () => this.next();
   }
 
   /** Fisher–Yates in place; returns the array. */

@@ -4,7 +4,7 @@
  * Pretraining and fine-tuning commands share it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTrainingState, saveTrainingState, writeLossCurve } from './state-files.js';
+import { EvalCurve, loadTrainingState, saveTrainingState, writeLossCurve } from './state-files.js';
 import type { StepRecord, Trainer } from './trainer.js';
 
 export interface TrainingRunHooks {
@@ -16,13 +16,20 @@ export interface TrainingRunHooks {
   stopAfter?: number;
   /** Continue from the state saved in the output folder. */
   resume?: boolean;
+  /**
+   * Held-out evaluation every `every` steps (and at the end), appended to `eval.csv` beside the loss
+   * curve; it reads the weights only, so a run with and without it trains the same.
+   */
+  evaluate?: { every: number; run: () => Record<string, number> };
+  /** Values earlier versions recorded for these same settings, which a saved state may hold and still resume (see loadTrainingState). */
+  legacySettings?: Record<string, unknown>;
 }
 
 /** Runs `trainer` to its last step; false when `stopAfter` stopped it first. */
 export function runTraining<B>(trainer: Trainer<B>, outDir: string, settings: Record<string, unknown>, hooks: TrainingRunHooks = {}): boolean {
   const log = hooks.onLog ?? (() => {});
   if (hooks.resume) {
-    const saved = loadTrainingState(outDir, settings);
+    const saved = loadTrainingState(outDir, settings, hooks.legacySettings);
     if (saved) {
       trainer.restore(saved);
       tf.dispose(Object.values(saved.tensors));
@@ -30,9 +37,15 @@ export function runTraining<B>(trainer: Trainer<B>, outDir: string, settings: Re
     } else log(`nothing to resume in ${outDir}; starting fresh`);
   }
   const every = hooks.checkpointEvery ?? 50;
+  const evalCurve = hooks.evaluate && new EvalCurve(outDir, trainer.state.step);
   while (!trainer.done) {
     const record = trainer.step();
     hooks.onStep?.(record, trainer.options.totalSteps);
+    if (evalCurve && hooks.evaluate && (record.step % hooks.evaluate.every === 0 || trainer.done)) {
+      const metrics = hooks.evaluate.run();
+      evalCurve.add(record.step, trainer.state.tokensSeen, metrics);
+      log(`held-out at step ${record.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+    }
     if (record.step % every === 0 || trainer.done) {
       const saved = trainer.save();
       saveTrainingState(outDir, saved, settings);

@@ -4,10 +4,11 @@
  * readable (the tensors are written first, the pointer is renamed into place last). The loss curve
  * goes to `loss.csv` and `loss.json` beside it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../checkpoint/model-folder.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors.js';
 import type { SavedTrainer, StepRecord, TrainingState } from './trainer.js';
 
@@ -36,8 +37,28 @@ export function saveTrainingState(outDir: string, saved: SavedTrainer, settings:
   }
 }
 
-/** The last complete state in `outDir`, or undefined when there is none. */
-export function loadTrainingState(outDir: string, settings: Record<string, unknown>): SavedTrainer | undefined {
+/** sha256 (hex) of a run's vocabulary text, recorded in its settings as `vocabSha` so that a resume with another vocabulary is refused. */
+export function vocabSha(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The 32-bit FNV-1a (over UTF-16 code units, hex without leading zeros) that runs started before
+ * `vocabSha` became sha256 recorded under that name. Kept only so that those runs stay resumable:
+ * pass `{ vocabSha: legacyVocabFnv(text) }` as loadTrainingState's `legacy`. Use vocabSha for anything new.
+ */
+export function legacyVocabFnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+/**
+ * The last complete state in `outDir`, or undefined when there is none. Its settings must equal
+ * `settings`, except that a setting may hold the value `legacy` gives for it: what an earlier version
+ * recorded for the same thing (the FNV `vocabSha`). The next save records the current value.
+ */
+export function loadTrainingState(outDir: string, settings: Record<string, unknown>, legacy: Record<string, unknown> = {}): SavedTrainer | undefined {
   const pointerPath = join(outDir, STATE_DIR, 'state.json');
   if (!existsSync(pointerPath)) return undefined;
   let pointer: StatePointer;
@@ -50,9 +71,10 @@ export function loadTrainingState(outDir: string, settings: Record<string, unkno
   if (!pointer || typeof pointer !== 'object' || typeof pointer.file !== 'string' || !/^state-\d+\.safetensors$/.test(pointer.file) || !pointer.settings || typeof pointer.settings !== 'object') {
     throw new Error(`${pointerPath}: not a training state (expected {"file": "state-N.safetensors", "settings": {...}, ...})`);
   }
-  const changed = Object.keys({ ...settings, ...pointer.settings }).filter(
-    (key) => JSON.stringify(settings[key]) !== JSON.stringify(pointer.settings[key]),
-  );
+  const same = (key: string) =>
+    JSON.stringify(settings[key]) === JSON.stringify(pointer.settings[key]) ||
+    (key in legacy && JSON.stringify(legacy[key]) === JSON.stringify(pointer.settings[key]));
+  const changed = Object.keys({ ...settings, ...pointer.settings }).filter((key) => !same(key));
   if (changed.length > 0) {
     throw new Error(
       `${pointerPath}: cannot resume with different settings (${changed
@@ -75,4 +97,30 @@ export function writeLossCurve(outDir: string, history: StepRecord[]): void {
   );
   writeFileAtomic(join(outDir, 'loss.csv'), [header.join(','), ...rows].join('\n') + '\n');
   writeFileAtomic(join(outDir, 'loss.json'), JSON.stringify(history));
+}
+
+/**
+ * `eval.csv`: held-out metrics by step. A resumed run keeps the rows up to the step it resumed at
+ * (later ones came from steps that are being redone) and appends.
+ */
+export class EvalCurve {
+  private readonly path: string;
+  private columns: string[] = [];
+  private rows: string[][] = [];
+
+  constructor(outDir: string, resumedAt: number) {
+    this.path = join(outDir, 'eval.csv');
+    if (resumedAt > 0 && existsSync(this.path)) {
+      const [header, ...lines] = readFileSync(this.path, 'utf8').trim().split('\n');
+      this.columns = header.split(',').slice(2);
+      this.rows = lines.map((line) => line.split(',')).filter((row) => Number(row[0]) <= resumedAt);
+    }
+  }
+
+  add(step: number, tokens: number, metrics: Record<string, number>): void {
+    if (this.columns.length === 0) this.columns = Object.keys(metrics);
+    this.rows.push([String(step), String(tokens), ...this.columns.map((name) => String(metrics[name] ?? ''))]);
+    const lines = [['step', 'tokens', ...this.columns].join(','), ...this.rows.map((row) => row.join(','))];
+    writeFileAtomic(this.path, lines.join('\n') + '\n');
+  }
 }

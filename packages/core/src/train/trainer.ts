@@ -12,6 +12,7 @@ import { AdamW, type AdamWOptions } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
 import { Rng } from './rng.js';
 import { linearWarmupDecay } from './schedule.js';
+import { startWork, type WorkProgress } from '../work-progress.js';
 
 export interface TrainBatch<B> {
   batch: B;
@@ -75,6 +76,8 @@ export class Trainer<B> {
   readonly trainableNames: string[];
   private readonly paramNameOf: Record<string, string>;
   private dataRng: Rng;
+  /** The run's progress, for a listener (a notebook's bar): from the first step to the last. */
+  private progress: WorkProgress | undefined;
   state: TrainingState;
 
   constructor(readonly options: TrainerOptions<B>) {
@@ -156,7 +159,18 @@ export class Trainer<B> {
       elapsed: this.state.elapsed,
     };
     this.state.history.push(record);
+    this.reportProgress();
     return record;
+  }
+
+  private reportProgress(): void {
+    const { totalSteps } = this.options;
+    this.progress ??= startWork({ kind: 'training', label: 'training', unit: 'steps', total: totalSteps, done: this.state.step - 1 });
+    this.progress.set(this.state.step);
+    if (this.done) {
+      this.progress.finish();
+      this.progress = undefined;
+    }
   }
 
   /** Everything needed to resume: copies, safe to keep while training goes on. */

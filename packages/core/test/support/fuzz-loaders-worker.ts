@@ -18,7 +18,7 @@ import { bertConfigToJson } from '../../src/checkpoint/hf-config.js';
 import type { ModelFiles } from '../../src/checkpoint/model-files.js';
 import { readSafetensors, writeSafetensors } from '../../src/checkpoint/safetensors.js';
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../../src/models/bert.js';
-import { ElmoModel, initElmoWeights, parseElmoOptions } from '../../src/models/elmo.js';
+import { ElmoModel, initElmoWeights, parseElmoOptions } from '../../src/models/elmo/index.js';
 import type { BertTokenizer } from '../../src/tokenize/bert-tokenizer.js';
 import { bertTokenizerFromFiles } from '../../src/tokenize/from-files.js';
 

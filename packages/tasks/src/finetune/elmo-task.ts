@@ -9,8 +9,7 @@
  * Browser-safe: nothing here touches files (elmo-folder.ts saves and loads).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, dense, deriveSeed, scalarMix, type ElmoModel } from '@wb/core';
-import { crossEntropyIgnoring } from '../heads/cross-entropy.js';
+import { crossEntropy, crossEntropyIgnoring, dense, deriveSeed, scalarMix, type ElmoModel } from '@wb/core';
 import { initLinear } from '../heads/init-linear.js';
 import { lengthSortedBatches } from '../heads/padded-batch.js';
 import { classificationMetrics, type ClassificationExample } from './classification-task.js';

@@ -8,6 +8,7 @@
 import { classificationMetrics, evaluateClassification, encodeClassificationInputs } from './classification-task.js';
 import { isFinetunedElmoFolder, loadFinetunedElmo, type FinetunedElmo } from './elmo-folder.js';
 import { evaluateElmoClassification, evaluateElmoTokens } from './elmo-task.js';
+import { reportingEvaluation } from './evaluation-progress.js';
 import { loadFinetunedBert } from './finetuned-folder.js';
 import { evaluateQa } from './qa-task.js';
 import { majorityLabel, readTaskData, relabel, splitTaskData, type ColumnOptions, type TaskData } from './task-data.js';
@@ -54,6 +55,13 @@ export async function evaluateFolder(task: FinetuneTaskName, modelDir: string, d
 }
 
 export async function scoreFolder(task: FinetuneTaskName, modelDir: string, dataPath: string, options: EvaluateFolderOptions = {}): Promise<FolderScores> {
+  const reporting = reportingEvaluation(options);
+  const scores = await scoreFolderQuietly(task, modelDir, dataPath, reporting.options);
+  reporting.finish();
+  return scores;
+}
+
+async function scoreFolderQuietly(task: FinetuneTaskName, modelDir: string, dataPath: string, options: EvaluateFolderOptions): Promise<FolderScores> {
   const file = readTaskData(task, dataPath, options);
   if (isFinetunedElmoFolder(modelDir)) {
     const finetuned = await loadFinetunedElmo(modelDir, task);

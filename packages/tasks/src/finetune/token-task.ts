@@ -4,8 +4,7 @@
  * IOB1 or IOB2 tags alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
-import { crossEntropyIgnoring } from '../heads/cross-entropy.js';
+import { crossEntropyIgnoring, deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
 import { initTokenClassificationHead, tokenClassificationLogits } from '../heads/token-classification.js';
 import { encodeWordSequences, wordPredictions, type WordChunk } from '../heads/word-labels.js';

@@ -9,9 +9,8 @@
  * label. A sentence longer than the model's positions is cut into consecutive chunks of whole words,
  * each its own input, rather than truncated: no word is left without a prediction.
  */
-import type { BertTokenizer } from '@wb/core';
+import { IGNORE_INDEX, type BertTokenizer } from '@wb/core';
 import { getEntities } from '../metrics/entity-f1.js';
-import { IGNORE_INDEX } from './cross-entropy.js';
 import type { TokenizedInput } from './padded-batch.js';
 
 export interface WordSequence {

@@ -2,7 +2,7 @@
  * JSON Lines: one JSON object per line; blank lines are skipped. Every record keeps its 1-based
  * line, so a reader that checks fields can point at the line that is wrong.
  */
-import { findJsonSyntaxError } from '@wb/core';
+import { findJsonSyntaxError } from './json-syntax-error.js';
 import { DataFormatError } from './data-format-error.js';
 import { splitLines } from './lines.js';
 

@@ -11,7 +11,7 @@
  * and the question id, and find the line by looking for the id in the text (ids are unique).
  */
 import { DataFormatError } from './data-format-error.js';
-import { findJsonSyntaxError } from '@wb/core';
+import { findJsonSyntaxError } from './json-syntax-error.js';
 import { lineAndColumn, quote } from './lines.js';
 
 export interface SquadAnswer {

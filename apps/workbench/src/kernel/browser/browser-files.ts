@@ -6,10 +6,12 @@
  * `sharedPath('fixtures', 'tiny-bert')` is `/api/files/shared/fixtures/tiny-bert`,
  * `shippedModelPath('bert-mini')` is `/api/files/models/bert-mini`, and a relative path starts
  * from the notebook's folder (`/api/files/notebooks/…`), as it does in the Node kernel. So
- * `fetch(sharedPath(...))` works too.
+ * `fetch(sharedPath(...))` works too. A hub id (`loadModel('org/name', { revision })`) goes to
+ * the server's hub route (`hub-files.ts`), as it goes to the hub cache in Node.
  */
-import { useFileAccess, type FileAccess } from '@wb/core';
+import { isHubId, useFileAccess, type FileAccess } from '@wb/core';
 import { withHdf5Bytes } from './hdf5.js';
+import { openHubModel, openHubModelSync } from './hub-files.js';
 import { httpFiles, type FileRead } from './http-files.js';
 
 export const FILES_ROOT = '/api/files';
@@ -21,6 +23,8 @@ export interface BrowserFileAccess {
   /** The notebook's path in the served folder (relative paths start from its folder). */
   notebookPath: string;
   onRead(read: FileRead): void;
+  /** The page's XSRF token, for the hub route (which may download). */
+  xsrfToken?: string;
 }
 
 /**
@@ -54,10 +58,20 @@ export function installBrowserFiles(access: BrowserFileAccess) {
     );
   };
   const files = (path: string) => httpFiles(locate(path), (read) => access.onRead(read));
+  /** As in Node, a hub id is a hub model unless a folder of that name exists (here: beside the notebook). */
+  const isHubModel = (source: string): boolean => {
+    if (!isHubId(source)) return false;
+    try {
+      return files(source).kind('') === undefined;
+    } catch {
+      return true;
+    }
+  };
+  const hub = (revision?: string) => ({ revision, xsrfToken: access.xsrfToken, onRead: (read: FileRead) => access.onRead(read) });
 
   const fileAccess: FileAccess = {
-    open: async (source) => files(source),
-    openSync: files,
+    open: async (source, options = {}) => (isHubModel(source) ? openHubModel(source, hub(options.revision)) : files(source)),
+    openSync: (source) => (isHubModel(source) ? openHubModelSync(source, hub()) : files(source)),
     readHdf5: (folder, name, read) => withHdf5Bytes(folder.bytes(name), folder.path(name), read),
   };
   useFileAccess(fileAccess);

@@ -65,7 +65,7 @@ async function start(init: WorkerInit): Promise<void> {
   flag = init.interruptFlag ? new Int32Array(init.interruptFlag) : new Int32Array(1);
   let cells: CellExecutor | undefined;
   const recorder = new BrowserRunRecorder(bundledVersions, () => cells?.busy ?? false);
-  const modules = kernelModules(installBrowserFiles({ notebookPath: init.notebookPath, onRead: (read) => recorder.noteRead(read) }));
+  const modules = kernelModules(installBrowserFiles({ notebookPath: init.notebookPath, xsrfToken: init.xsrfToken, onRead: (read) => recorder.noteRead(read) }));
   const notebookUrl = `${FILES_ROOT}/notebooks/${init.notebookPath.split('/').map(encodeURIComponent).join('/')}`;
   cells = new CellExecutor(post, flag, {
     transpile: (code) => transpileOnServer(code, init.xsrfToken),

@@ -3,8 +3,8 @@
  * words as labels, coloured by group. t-SNE and UMAP are seeded (`seed`, default 0), so a
  * notebook re-run draws the same picture.
  */
+import { project, PROJECTION_METHODS, type ProjectionOptions } from '@wb/tasks';
 import { kernelPlot } from '../plot.js';
-import { project, type ProjectionOptions } from './projection.js';
 
 export interface EmbeddingPoint {
   label: string;
@@ -25,6 +25,9 @@ export function embeddingView(points: EmbeddingPoint[], options: EmbeddingViewOp
   points.forEach((p, i) => {
     if (p.vector.length !== dim) throw new Error(`views.embeddings: point ${i} ("${p.label}") has ${p.vector.length} dimensions, the first has ${dim}`);
   });
+  if (options.method !== undefined && !PROJECTION_METHODS.includes(options.method)) {
+    throw new Error(`views.embeddings: unknown method "${String(options.method)}"; use one of ${PROJECTION_METHODS.map((m) => `"${m}"`).join(', ')}`);
+  }
   const projection = project(points.map((p) => p.vector), options);
   const rows = points.map((p, i) => ({ x: projection.points[i][0], y: projection.points[i][1], label: p.label, group: p.group ?? '' }));
   const grouped = rows.some((r) => r.group);

@@ -1,10 +1,21 @@
 /**
- * Cross-entropy that skips positions labelled -100, PyTorch's `ignore_index` and what Transformers'
- * token-classification examples put on [CLS], [SEP], padding and every WordPiece after a word's first.
+ * Cross-entropy of class logits against integer labels: the one copy every loss in the monorepo uses
+ * (BERT's and GPT's pretraining, ELMo's biLM, distillation, and the fine-tuning heads in @wb/tasks).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** The label PyTorch's `ignore_index` skips, which Transformers' token-classification examples put on [CLS], [SEP], padding and every WordPiece after a word's first. */
 export const IGNORE_INDEX = -100;
+
+/** log softmax(logits)[row, labels[row]] for every row: [rows]. */
+function labelLogProbs(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, logits.shape[1])), 1) as tf.Tensor1D;
+}
+
+/** Mean of −log softmax(logits)[label] over rows. */
+export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(labelLogProbs(logits, tf.tensor1d(labels, 'int32')))) as tf.Scalar);
+}
 
 /** Mean of −log softmax(logits)[label] over the rows whose label is not `ignoreIndex`; 0 when there are none. */
 export function crossEntropyIgnoring(logits: tf.Tensor2D, labels: Int32Array, ignoreIndex = IGNORE_INDEX): tf.Scalar {
@@ -21,7 +32,7 @@ export function crossEntropyIgnoring(logits: tf.Tensor2D, labels: Int32Array, ig
     counted++;
   }
   return tf.tidy(() => {
-    const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(safe, 'int32'), classes)), 1);
+    const picked = labelLogProbs(logits, tf.tensor1d(safe, 'int32'));
     return tf.div(tf.neg(tf.sum(tf.mul(picked, tf.tensor1d(keep)))), Math.max(1, counted)) as tf.Scalar;
   });
 }

@@ -1,8 +1,7 @@
 /**
- * Vectors to the plane by the method a cell asks for, with axis labels that say how the
- * picture was made (for t-SNE and UMAP the parameters that change it, seed included), so that
- * a reader of the notebook can re-draw it. The labels rather than a Plot caption: a caption
- * would wrap the SVG in an HTML figure.
+ * Vectors to the plane by a named method (PCA, t-SNE or UMAP), with axis labels that say how the
+ * picture was made (for t-SNE and UMAP the parameters that change it, seed included), so that a
+ * reader of a plot (the notebooks' views.embeddings, or any other) can re-draw it.
  */
 import { pca } from './pca.js';
 import { tsne } from './tsne.js';
@@ -50,6 +49,6 @@ export function project(vectors: ArrayLike<number>[], options: ProjectionOptions
       return { points: result.points, xLabel: `UMAP 1 (${result.neighbors} neighbours, min dist ${options.minDist ?? 0.1}, seed ${seed})`, yLabel: 'UMAP 2' };
     }
     default:
-      throw new Error(`views.embeddings: unknown method "${String(method)}"; use one of ${PROJECTION_METHODS.map((m) => `"${m}"`).join(', ')}`);
+      throw new Error(`project: unknown method "${String(method)}"; use one of ${PROJECTION_METHODS.map((m) => `"${m}"`).join(', ')}`);
   }
 }

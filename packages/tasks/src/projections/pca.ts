@@ -3,12 +3,12 @@
  * centred Gram matrix by power iteration with deflation, deterministic and dependency-free.
  * Returns each vector's coordinates and the share of variance each component explains.
  */
-export interface Projection {
+export interface PcaResult {
   points: number[][];
   explained: number[];
 }
 
-export function pca(vectors: ArrayLike<number>[], k = 2): Projection {
+export function pca(vectors: ArrayLike<number>[], k = 2): PcaResult {
   const n = vectors.length;
   if (n === 0) return { points: [], explained: [] };
   const d = vectors[0].length;

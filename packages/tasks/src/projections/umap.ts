@@ -5,7 +5,7 @@
  * re-run would draw a different picture.
  */
 import { UMAP } from 'umap-js';
-import { seededRandom } from '../random.js';
+import { Rng } from '@wb/core';
 
 export interface UmapOptions {
   /** Size of the local neighbourhood (larger keeps more global structure). Default 15, capped at n − 1. */
@@ -39,7 +39,7 @@ export function umap(vectors: ArrayLike<number>[], options: UmapOptions = {}): U
   }
   // umap-js needs strictly more points than neighbours.
   const neighbors = Math.min(requested, n - 1);
-  const model = new UMAP({ nComponents: 2, nNeighbors: neighbors, minDist, nEpochs: options.epochs, random: seededRandom(seed) });
+  const model = new UMAP({ nComponents: 2, nNeighbors: neighbors, minDist, nEpochs: options.epochs, random: new Rng(seed).uniformSource() });
   const points = model.fit(vectors.map((v) => Array.from(v)));
   return { points, neighbors };
 }

@@ -13,7 +13,7 @@
  *
  * Everything random comes from `seed`, so the same inputs and seed give identical coordinates.
  */
-import { gaussian, seededRandom } from '../random.js';
+import { Rng } from '@wb/core';
 
 export interface TsneOptions {
   /** The effective number of neighbours (usually 5–50); capped at (n − 1) / 3 for small sets. Default 30. */
@@ -140,8 +140,8 @@ export function tsne(vectors: ArrayLike<number>[], options: TsneOptions = {}): T
   if (!Number.isInteger(seed)) throw new Error(`t-SNE: seed must be an integer, got ${seed}`);
 
   const P = jointProbabilities(vectors, perplexity);
-  const normal = gaussian(seededRandom(seed));
-  const Y = Float64Array.from({ length: 2 * n }, () => 1e-4 * normal());
+  const rng = new Rng(seed);
+  const Y = Float64Array.from({ length: 2 * n }, () => rng.normal(1e-4));
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const grad = new Float64Array(2 * n);

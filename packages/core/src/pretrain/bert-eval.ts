@@ -1,0 +1,103 @@
+/**
+ * Held-out masked-LM evaluation for BERT: the same fixed examples for every run and every step, so
+ * that curves of different recipes compare. The examples are made as pretraining makes them (sentence
+ * pairs packed to the model's length) from a corpus the run does not train on, with 15% of the tokens
+ * always replaced by [MASK] whatever masking the run trains with; the draw is seeded, so the set is a
+ * function of the corpus, the vocabulary and the length only.
+ *
+ * A masked-LM loss at the corpus's unigram entropy means the model predicts frequent tokens whatever
+ * the context (the plateau small BERTs sit on); below it, the context is being used.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from '../models/bert.js';
+import { gatherRows } from '../ops/gather-rows.js';
+import { Rng } from '../train/rng.js';
+import { crossEntropy } from '../ops/cross-entropy.js';
+import { BertPretrainingData, type PretrainingBatch, type SpecialIds } from './bert-data.js';
+
+/** The held-out set's seed: fixed, so that every run sees the same examples. */
+const HELD_OUT_SEED = 20231;
+
+export interface HeldOutMlm {
+  /** Mean cross-entropy (nats) over the masked tokens. */
+  mlmLoss: number;
+  /** Share of masked tokens whose top prediction is the original token. */
+  mlmAccuracy: number;
+  nspAccuracy: number;
+  maskedTokens: number;
+}
+
+export function heldOutBertBatches(documents: number[][][], special: SpecialIds, maxLength: number, examples = 256, batchSize = 32): PretrainingBatch[] {
+  const data = new BertPretrainingData(documents, special, { maxLength, maskedLmProb: 0.15, maskReplacement: 'mask' });
+  const rng = new Rng(HELD_OUT_SEED);
+  const batches: PretrainingBatch[] = [];
+  for (let left = examples; left > 0; left -= batchSize) batches.push(data.batch(rng, Math.min(batchSize, left)));
+  return batches;
+}
+
+export function evaluateHeldOutMlm(weights: BertWeights, config: BertConfig, batches: PretrainingBatch[]): HeldOutMlm {
+  let lossSum = 0;
+  let correct = 0;
+  let masked = 0;
+  let nspCorrect = 0;
+  let pairs = 0;
+  for (const batch of batches) {
+    const [loss, hits, nspHits] = tf.tidy(() => {
+      const shape: [number, number] = [batch.batchSize, batch.seqLength];
+      const outputs = bertForward(weights, config, {
+        inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
+        tokenTypeIds: tf.tensor2d(batch.tokenTypeIds, shape, 'int32'),
+        attentionMask: tf.tensor2d(batch.attentionMask, shape, 'float32'),
+      });
+      const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]);
+      const logits = mlmLogits(weights, config, gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'))) as tf.Tensor2D;
+      const labels = tf.tensor1d(batch.maskedLabels, 'int32');
+      const nsp = nspLogits(weights, outputs.poolerOutput!);
+      return [
+        tf.mul(crossEntropy(logits, batch.maskedLabels), batch.maskedLabels.length),
+        tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')),
+        tf.sum(tf.cast(tf.equal(tf.argMax(nsp, 1), tf.tensor1d(batch.nextSentenceLabels, 'int32')), 'int32')),
+      ];
+    });
+    lossSum += scalarValue(loss);
+    correct += scalarValue(hits);
+    nspCorrect += scalarValue(nspHits);
+    masked += batch.maskedLabels.length;
+    pairs += batch.batchSize;
+  }
+  return { mlmLoss: lossSum / masked, mlmAccuracy: correct / masked, nspAccuracy: nspCorrect / pairs, maskedTokens: masked };
+}
+
+/**
+ * The masked-LM loss of a model that ignores the context: the training corpus's token frequencies
+ * (add-one smoothed) scored on the held-out masked tokens. A BERT has learnt to read its context
+ * only once its held-out loss is clearly below this.
+ */
+export function unigramBaseline(trainDocuments: number[][][], vocabSize: number, batches: PretrainingBatch[]): number {
+  const counts = new Float64Array(vocabSize).fill(1);
+  let total = vocabSize;
+  for (const doc of trainDocuments) {
+    for (const sentence of doc) {
+      for (const id of sentence) {
+        counts[id]++;
+        total++;
+      }
+    }
+  }
+  let loss = 0;
+  let n = 0;
+  for (const batch of batches) {
+    for (const label of batch.maskedLabels) {
+      loss -= Math.log(counts[label] / total);
+      n++;
+    }
+  }
+  return loss / n;
+}
+
+/** One number out of a scalar tensor, which is then disposed. */
+function scalarValue(t: tf.Tensor): number {
+  const value = t.dataSync()[0];
+  t.dispose();
+  return value;
+}
