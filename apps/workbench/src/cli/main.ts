@@ -11,16 +11,24 @@ import { distillCommand } from './distill.js';
 import { finetuneCommand } from './finetune.js';
 import { runsCommand } from './runs.js';
 import { sweepCommands } from './sweep.js';
-import { embedOnQueue } from '../sweep/embed-queue.js';
 import { fillMask, nextSentence } from './pipelines.js';
 import { generate, type GenerateCommandOptions } from './generate.js';
-import { serve } from '../server/serve.js';
-import { runCommand } from '../notebook/execute.js';
-import { clearCommand } from '../notebook/clear.js';
 import { vocab, type VocabOptions } from './vocab.js';
 import { cacheCommand, pullCommand, resolveModelOption } from './hub.js';
 import { finiteNumber, idList, nonNegativeInt, nonNegativeNumber, numberList, oneOf, port, positiveInt, probability } from './args.js';
 import { exitWithParent } from './exit-with-parent.js';
+
+/**
+ * Commands that run no model in this process: they skip starting tfjs-wasm and its threads (half a
+ * second a call). `serve` runs models in kernel processes of their own; `sweep` on the workers.
+ */
+const MODEL_FREE_COMMANDS = new Set(['serve', 'runs', 'cache', 'pull', 'vocab', 'clear', 'sweep']);
+
+function runsModels(action: Command): boolean {
+  let top = action;
+  while (top.parent?.parent) top = top.parent;
+  return !MODEL_FREE_COMMANDS.has(top.name());
+}
 
 export function buildProgram(): Command {
   const program = new Command('wb')
@@ -28,7 +36,8 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'tfjs backend (wasm, cpu); default $WB_BACKEND or wasm')
     .option('--threads <n>', 'threads for the wasm backend (default $WB_THREADS, else the number of cores)')
     .option('--verbose', 'report the backend in use on stderr')
-    .hook('preAction', async (command) => {
+    .hook('preAction', async (command, action) => {
+      if (!runsModels(action)) return;
       const { backend, verbose, threads } = command.opts<{ backend?: string; verbose?: boolean; threads?: string }>();
       const { threads: threadCount } = await initNodeBackend({ backend, threads });
       if (verbose) process.stderr.write(`wb: backend ${backendName()}${backendName() === 'wasm' ? `, ${threadCount} threads` : ''}\n`);
@@ -54,6 +63,7 @@ export function buildProgram(): Command {
     .option('--shard-size <n>', 'with --queue: records per job (rounded up to whole batches)', positiveInt, 256)
     .action(async (opts, command: Command) => {
       if (!opts.queue) return embed({ ...opts, ...engineSettings(command) });
+      const { embedOnQueue } = await import('../sweep/embed-queue.js');
       process.exitCode = await embedOnQueue({ ...opts, ...engineSettings(command), redis: opts.redis ?? process.env.WB_REDIS_URL });
     });
 
@@ -95,6 +105,7 @@ export function buildProgram(): Command {
     .option('--no-browser', 'do not open a browser')
     .option('--kernel-idle-timeout <seconds>', "shut down a kernel idle this long with no tab connected, as Jupyter's cull_idle_timeout (0: never)", nonNegativeNumber, 0)
     .action(async (opts: { port: number; dir?: string; browser: boolean; kernelIdleTimeout: number }) => {
+      const { serve } = await import('../server/serve.js');
       await serve(opts);
     });
 
@@ -109,6 +120,7 @@ export function buildProgram(): Command {
     .option('--rtol <x>', 'relative tolerance for --verify (default 1e-4)', nonNegativeNumber)
     .option('--atol <x>', 'absolute tolerance for --verify (default 1e-6)', nonNegativeNumber)
     .action(async (notebook: string, opts: { out?: string; html?: string; param: string[]; verify?: boolean; rtol?: number; atol?: number }) => {
+      const { runCommand } = await import('../notebook/execute.js');
       process.exitCode = await runCommand(notebook, opts);
     });
 
@@ -116,7 +128,7 @@ export function buildProgram(): Command {
     .command('clear')
     .description('Remove every output and execution count from notebooks (to commit them without outputs); the files are rewritten')
     .argument('<notebooks...>', '.ipynb files')
-    .action((notebooks: string[]) => clearCommand(notebooks));
+    .action(async (notebooks: string[]) => (await import('../notebook/clear.js')).clearCommand(notebooks));
 
   program
     .command('runs')

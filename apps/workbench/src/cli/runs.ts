@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { defaultNotebooksDir } from '../server/serve.js';
+import { defaultNotebooksDir } from '../server/notebooks-dir.js';
 import { compareRuns, formatNumber, formatValue } from '../runs/compare.js';
 import { findRunsDatabase, notebookKey, type RunsLocation } from '../runs/location.js';
 import { RunStore } from '../runs/store.js';

@@ -1,7 +1,8 @@
-/** `wb sweep SPEC.yaml` and `wb worker`: sweeps on BullMQ + Redis (src/sweep/). */
+/**
+ * `wb sweep SPEC.yaml` and `wb worker`: sweeps on BullMQ + Redis (src/sweep/), loaded when one of
+ * them runs (every `wb` command starts faster without BullMQ).
+ */
 import { Command } from 'commander';
-import { sweepCommand } from '../sweep/sweep.js';
-import { workerCommand } from '../sweep/worker.js';
 import { positiveInt } from './args.js';
 
 const REDIS_HELP = 'Redis to queue on, redis://host:port[/db] (default $WB_REDIS_URL)';
@@ -12,6 +13,7 @@ export function sweepCommands(): Command[] {
     .argument('<spec>', 'YAML spec: notebook or command, grid or random, seeds, seed_param, metric')
     .option('--redis <url>', REDIS_HELP)
     .action(async (spec: string, opts: { redis?: string }) => {
+      const { sweepCommand } = await import('../sweep/sweep.js');
       process.exitCode = await sweepCommand(spec, { redis: opts.redis ?? process.env.WB_REDIS_URL });
     });
   const worker = new Command('worker')
@@ -20,6 +22,7 @@ export function sweepCommands(): Command[] {
     .option('--concurrency <n>', 'jobs at once', positiveInt, 1)
     .option('--lock-ms <ms>', 'a job whose worker stops renewing its lock this long is retried elsewhere', positiveInt, 30_000)
     .action(async (opts: { redis?: string; concurrency: number; lockMs: number }) => {
+      const { workerCommand } = await import('../sweep/worker.js');
       await workerCommand({ redis: opts.redis ?? process.env.WB_REDIS_URL, concurrency: opts.concurrency, lockMs: opts.lockMs });
     });
   return [sweep, worker];

@@ -1,9 +1,12 @@
 /** `wb serve`: starts the workbench on 127.0.0.1 and prints its URL with the access token. */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { startWorkbench, type Workbench } from './app.js';
 import { keepServingOnErrors } from './keep-serving.js';
+import { defaultNotebooksDir } from './notebooks-dir.js';
 import { openBrowser } from './open-browser.js';
+
+export { defaultNotebooksDir };
 
 export interface ServeOptions {
   port?: number;
@@ -12,17 +15,6 @@ export interface ServeOptions {
   token?: string;
   /** Seconds a kernel may stay idle with no tab connected before it is shut down (0: never). */
   kernelIdleTimeout?: number;
-}
-
-/** The repository's `notebooks/` (found from the current folder upwards), else `./notebooks`. */
-export function defaultNotebooksDir(start = process.cwd()): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, 'turbo.json')) || existsSync(join(dir, '.git'))) return join(dir, 'notebooks');
-    const parent = dirname(dir);
-    if (parent === dir) return join(resolve(start), 'notebooks');
-    dir = parent;
-  }
 }
 
 async function listen(root: string, port: number, token: string | undefined, kernelIdleTimeout: number | undefined): Promise<Workbench> {

@@ -1,12 +1,12 @@
 /**
  * Completions and hover types in code cells, from the server's TypeScript language service
- * (`server/language-api.ts`): the list opens as one types a name or after a `.`, or on Ctrl-Space;
+ * (`server/language-api.ts`): Tab after a name or a `.` (or Ctrl-Space) opens the list;
  * hovering a name shows its type and documentation. The cell is read with the code cells above
  * it (`context`), since cells share one scope.
  */
-import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
-import type { Extension } from '@codemirror/state';
-import { EditorView, hoverTooltip, type Tooltip } from '@codemirror/view';
+import { autocompletion, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { Prec, type Extension } from '@codemirror/state';
+import { EditorView, hoverTooltip, keymap, type Tooltip } from '@codemirror/view';
 import { api } from './api.js';
 
 /** The code cells above the one being edited, in notebook order. */
@@ -73,10 +73,23 @@ async function hover(view: EditorView, pos: number, above: CellsAbove): Promise<
   return { pos: info.from, end: info.to, above: true, create: () => ({ dom: tooltipContent(info.signature, info.documentation) }) };
 }
 
-/** The code cells' completions (typing opens them) and hover types. */
+/**
+ * Tab after a name or a dot opens the completions, as in JupyterLab (which does not open them while
+ * one types unless "continuous hinting" is turned on: prose in comments and keys such as Escape then
+ * behave as they always did); elsewhere Tab indents.
+ */
+function completeOrIndent(view: EditorView): boolean {
+  const { head, empty } = view.state.selection.main;
+  if (!empty || head === 0) return false;
+  const before = view.state.sliceDoc(head - 1, head);
+  return /[\w$.]/.test(before) ? startCompletion(view) : false;
+}
+
+/** The code cells' completions (Tab or Ctrl-Space opens them) and hover types. */
 export function codeAssist(above: CellsAbove): Extension {
   return [
-    autocompletion({ override: [(context) => complete(context, above)], activateOnTyping: true }),
+    autocompletion({ override: [(context) => complete(context, above)], activateOnTyping: false }),
+    Prec.high(keymap.of([{ key: 'Tab', run: completeOrIndent }])),
     hoverTooltip((view, pos) => hover(view, pos, above), { hoverTime: 350 }),
   ];
 }

@@ -83,7 +83,8 @@ async function waitIdle(timeout = 30_000): Promise<void> {
     expect(['webgpu', 'webgl']).toContain(backend);
     await runCell(0);
     await waitIdle();
-    const result = JSON.parse((await cell(0).locator('.wb-output').textContent())!);
+    // The result (an embedding that took over a second also leaves its progress bar above it).
+    const result = JSON.parse((await cell(0).locator('.wb-output-execute_result').textContent())!);
     expect(result).toEqual({ backend, words: 10, dim: 32 });
   });
 

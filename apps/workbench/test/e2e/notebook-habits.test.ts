@@ -1,5 +1,5 @@
 /**
- * JupyterLab habits in Debian's Chromium (issue 15): typing `model.` in a code cell lists the
+ * JupyterLab habits in Debian's Chromium (issue 15): `model.` then Tab in a code cell lists the
  * model's methods and hovering a name shows its type (the server's TypeScript language service,
  * with the packages' declarations and the kernels' globals); `$…$` and `$$…$$` in Markdown are
  * typeset by KaTeX while dollar amounts and code stay as written; a fine-tuning cell shows one
@@ -132,6 +132,8 @@ async function expectOneFilledBar(page: Page, name: string, values: number[]): P
     // The model comes from the cell above: the language service reads the cells above with this one.
     await page.locator('.wb-cell').nth(1).locator('.cm-content').click();
     await page.keyboard.type('model.');
+    // Nothing opens while one types (as in JupyterLab); Tab asks.
+    await page.keyboard.press('Tab');
     const list = page.locator('.cm-tooltip-autocomplete');
     await list.waitFor({ timeout: 90_000 });
     const labels = await list.locator('.cm-completionLabel').allTextContents();
@@ -144,6 +146,7 @@ async function expectOneFilledBar(page: Page, name: string, values: number[]): P
     // The kernels' globals.
     await page.keyboard.press('Enter');
     await page.keyboard.type('progr');
+    await page.keyboard.press('Tab');
     await expect.poll(() => list.locator('.cm-completionLabel').allTextContents(), { timeout: 30_000 }).toContain('progress');
     await page.keyboard.press('Escape');
 
