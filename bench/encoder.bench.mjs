@@ -40,6 +40,7 @@ for (const shape of SHAPES) {
       hidden: shape.hidden,
       batch: shape.batch,
       seq: shape.seq,
+      engine: 'tfjs',
       backend: backendName(),
       threads,
       seconds_per_batch: +seconds.toFixed(3),
