@@ -368,7 +368,13 @@ export async function fuzzInWorker(options: FuzzInWorkerOptions): Promise<FuzzRe
       }
     });
     child.on('error', (e) => fail(`the worker failed: ${e.message}`));
-    child.on('exit', (code, signal) => fail(`the worker exited (${signal ?? `code ${code}`}) before reporting`));
+    child.on('exit', (code, signal) => {
+      // On a busy machine the last IPC messages (its report among them) may still be unread when the
+      // process has exited: judge once the channel has closed and everything in it was delivered.
+      const judge = () => setImmediate(() => fail(`the worker exited (${signal ?? `code ${code}`}) before reporting`));
+      if (child.connected) child.once('disconnect', judge);
+      else judge();
+    });
   });
   try {
     return await done;
