@@ -38,8 +38,8 @@ export function checkEngineRuns(family: string, options: EngineOptions, where: s
 export async function useEngine<M extends ContextualEmbedder>(model: M, options: EngineOptions, where = 'model'): Promise<M> {
   checkEngineRuns(model.family, options, where);
   const engine = options.engine ?? 'tfjs';
-  const onnx = engine === 'onnxruntime' || (engine === 'auto' && !options.attentions && ONNX_RUNTIME_FAMILIES.has(model.family) && (await onnxRuntimeAvailable()));
-  if (onnx && model instanceof BertModel) {
+  if (engine === 'tfjs' || !(model instanceof BertModel) || !ONNX_RUNTIME_FAMILIES.has(model.family)) return model;
+  if (engine === 'onnxruntime' || (!options.attentions && (await onnxRuntimeAvailable()))) {
     model.useEncoder(await onnxRuntimeBertEncoder(model.config, model.weights, { threads: options.threads }));
   }
   return model;

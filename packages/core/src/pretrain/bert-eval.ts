@@ -9,11 +9,11 @@
  * the context (the plateau small BERTs sit on); below it, the context is being used.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from '../models/bert.js';
-import { gatherRows } from '../ops/gather-rows.js';
-import { Rng } from '../train/rng.js';
+import type { BertConfig, BertWeights } from '../models/bert.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
+import { Rng } from '../train/rng.js';
 import { BertPretrainingData, type PretrainingBatch, type SpecialIds } from './bert-data.js';
+import { pretrainingLogits } from './bert-loss.js';
 
 /** The held-out set's seed: fixed, so that every run sees the same examples. */
 const HELD_OUT_SEED = 20231;
@@ -43,20 +43,12 @@ export function evaluateHeldOutMlm(weights: BertWeights, config: BertConfig, bat
   let pairs = 0;
   for (const batch of batches) {
     const [loss, hits, nspHits] = tf.tidy(() => {
-      const shape: [number, number] = [batch.batchSize, batch.seqLength];
-      const outputs = bertForward(weights, config, {
-        inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
-        tokenTypeIds: tf.tensor2d(batch.tokenTypeIds, shape, 'int32'),
-        attentionMask: tf.tensor2d(batch.attentionMask, shape, 'float32'),
-      });
-      const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]);
-      const logits = mlmLogits(weights, config, gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'))) as tf.Tensor2D;
-      const labels = tf.tensor1d(batch.maskedLabels, 'int32');
-      const nsp = nspLogits(weights, outputs.poolerOutput!);
+      const logits = pretrainingLogits(weights, config, batch);
+      const hitsOf = (l: tf.Tensor2D, labels: Int32Array) => tf.sum(tf.cast(tf.equal(tf.argMax(l, 1), tf.tensor1d(labels, 'int32')), 'int32'));
       return [
-        tf.mul(crossEntropy(logits, batch.maskedLabels), batch.maskedLabels.length),
-        tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')),
-        tf.sum(tf.cast(tf.equal(tf.argMax(nsp, 1), tf.tensor1d(batch.nextSentenceLabels, 'int32')), 'int32')),
+        tf.mul(crossEntropy(logits.mlm, batch.maskedLabels), batch.maskedLabels.length),
+        hitsOf(logits.mlm, batch.maskedLabels),
+        hitsOf(logits.nsp, batch.nextSentenceLabels),
       ];
     });
     lossSum += scalarValue(loss);

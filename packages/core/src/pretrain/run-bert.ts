@@ -158,7 +158,7 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     mlm: mean((r) => r.parts.mlm),
     nsp: mean((r) => r.parts.nsp),
   });
-  const withHeldOut = { ...summary, settings: { ...summary.settings, evalCorpus: undefined, evalEvery: undefined }, heldOut: heldOutSummary };
+  const withHeldOut = { ...summary, heldOut: heldOutSummary };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(withHeldOut, null, 2) + '\n');
   return { stopped: false, trainer, config, summary: withHeldOut };
 }
