@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedPath } from '@wb/core/node';
+import { sharedPath } from '@wb/workbench/data';
 import { hasRedisServer, startRedis } from './lib/redis-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { BertTokenizer } from '@wb/core';
-import { sharedPath } from '@wb/core/node';
+import { sharedPath } from '@wb/workbench/data';
 
 const TEXTS = 20_000;
 const RUNS = 3;

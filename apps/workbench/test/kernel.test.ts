@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '../../../test/support/shared.js';
 import { NodeKernel } from '../src/kernel/node-kernel.js';
 import type { KernelEvent } from '../src/kernel/protocol.js';
 import type { ErrorOutput, Output } from '../src/notebook/types.js';
@@ -15,6 +17,8 @@ import type { ErrorOutput, Output } from '../src/notebook/types.js';
 let kernel: NodeKernel;
 const events: KernelEvent[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'wb-kernel-'));
+/** The checkout: a kernel in a temporary folder finds the shipped models in it. */
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function run(code: string): Promise<{ status: string; outputs: Output[]; updates: number }> {
   const { seq, done } = kernel.execute(code);
@@ -141,5 +145,23 @@ describe('Node kernel', () => {
     expect(reply.run!.files['data.tsv']).toEqual({ sha256: createHash('sha256').update(readFileSync(data)).digest('hex'), bytes: 26 });
     expect(Object.keys(reply.run!.files).some((f) => f.includes('node_modules'))).toBe(false);
     expect(result((await run('seed(1234);\nMath.random() === r')).outputs)).toBe('true');
+  });
+
+  it('gives the shared data and the shipped models from @wb/workbench/data, and still (deprecated) from @wb/core/node', async () => {
+    const paths = await run(
+      "import { sharedPath, shippedModelPath } from '@wb/workbench/data';\nconsole.log(sharedPath('fixtures', 'tiny-bert') + '\\n' + shippedModelPath('bert-mini'));",
+    );
+    const printed = `${sharedPath('fixtures', 'tiny-bert')}\n${join(repoRoot, 'models', 'bert-mini')}\n`;
+    expect(paths.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: printed }]);
+    expect(error((await run("shippedModelPath('no-such-model')")).outputs)!.evalue).toBe(
+      `${join(repoRoot, 'models', 'no-such-model')}: no such shipped model (the repository's models/ folder has the ones that ship)`,
+    );
+    const old = await run("import { sharedPath as oldPath, sharedDir as oldDir, loadBert } from '@wb/core/node';\n[oldPath('data') === sharedPath('data'), typeof loadBert]");
+    expect(result(old.outputs)).toBe("[ true, 'function' ]");
+    const warning = "sharedDir, sharedPath, shippedModelPath moved from '@wb/core/node' to '@wb/workbench/data'; import them from there (the old place is deprecated)\n";
+    expect(old.outputs.filter((o) => o.output_type === 'stream')).toEqual([{ output_type: 'stream', name: 'stderr', text: warning }]);
+    const again = await run("import { shippedModelPath as oldModel } from '@wb/core/node';\noldModel('bert-mini') === shippedModelPath('bert-mini')");
+    expect(result(again.outputs)).toBe('true');
+    expect(again.outputs.filter((o) => o.output_type === 'stream')).toEqual([]);
   });
 });

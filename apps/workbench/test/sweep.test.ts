@@ -35,7 +35,8 @@ function notebook(file: string, parameters: string, body: string): string {
 
 // Two steps of fine-tuning tiny-bert on SST-2 sentences: a loss curve that depends on lr and the seed.
 const FINETUNE = `import { initBackend } from '@wb/core';
-import { loadBert, sharedPath } from '@wb/core/node';
+import { loadBert } from '@wb/core/node';
+import { sharedPath } from '@wb/workbench/data';
 import { prepareClassificationTask, readSst2, runFinetuning } from '@wb/tasks/node';
 await initBackend();
 const bert = await loadBert(sharedPath('fixtures', 'tiny-bert'));

@@ -3,7 +3,7 @@
  * path in the browser kernel, a hub id once downloaded, or a `ModelFiles` given directly), finds
  * its family from its files and returns the family-agnostic `LanguageModel`. The other loaders
  * are thin views of the same path: `loadBert`/`loadElmo` check the family, `loadBertCheckpoint`
- * and `readModelTensors` stop before building a model, `loadTokenizer` reads the tokenizer only.
+ * and `readModelTensors` stop before building a model, `loadBertTokenizer` reads a BERT tokenizer only.
  *
  * A source becomes a folder in one place, `openModelFolder` (and its synchronous twin for the
  * loaders that always were synchronous): the environment's file access (`file-access.ts`) turns a
@@ -22,14 +22,9 @@ import { familyModule, familyOf } from './models/families.js';
 import type { FamilyName, LanguageModel } from './models/language-model.js';
 import type { BertTokenizer } from './tokenize/bert-tokenizer.js';
 import { bertTokenizerFromFiles } from './tokenize/from-files.js';
-import type { Tokenizer } from './tokenize/tokenizer.js';
-import { tokenizerFromFiles } from './tokenize/tokenizer-files.js';
 
 /** A model folder: a path (or URL path, or hub id) for the environment's file access, or its files. */
 export type ModelRef = string | ModelFiles;
-
-/** The family a folder holds (kept under its older name). */
-export type ModelFamily = FamilyName;
 
 export interface LoadModelOptions {
   /** Hub models: the branch, tag or commit. */
@@ -50,13 +45,13 @@ export interface ElmoFilePaths {
  * browser kernel: a URL path on the workbench server); then a hub cache entry
  * (`models--org--name`) is followed to its snapshot.
  */
-export async function openModelFolder(source: ModelRef, options: { revision?: string } = {}): Promise<ModelFiles> {
+async function openModelFolder(source: ModelRef, options: { revision?: string } = {}): Promise<ModelFiles> {
   const files = typeof source === 'string' ? await fileAccess().open(source, options) : source;
   return resolveModelFolder(files);
 }
 
 /** `openModelFolder` without fetching anything (a hub model must be in the cache already). */
-export function openModelFolderSync(source: ModelRef): ModelFiles {
+function openModelFolderSync(source: ModelRef): ModelFiles {
   return resolveModelFolder(typeof source === 'string' ? fileAccess().openSync(source) : source);
 }
 
@@ -117,14 +112,6 @@ export function readModelTensors(source: ModelRef): Map<string, StoredTensor> {
 /** The folder a source names (the snapshot, for a hub model or a hub cache entry). */
 export function resolveModelDir(source: ModelRef): string {
   return openModelFolderSync(source).location;
-}
-
-/** The tokenizer of any model folder, read as its family reads it. */
-export function loadTokenizer(source: ModelRef): Tokenizer {
-  const files = openModelFolderSync(source);
-  const family = familyModule(familyOf(files));
-  if (!family.tokenizer) throw new Error(`${files.location}: a ${family.name} model has no tokenizer (it reads characters)`);
-  return tokenizerFromFiles(files, family.tokenizer);
 }
 
 /** A BERT folder's WordPiece tokenizer (tokenizer.json or vocab.txt). */

@@ -1,29 +1,46 @@
 // Everything in the browser-safe API plus the Node-only loaders.
 export * from './index.js';
-export * from './shared-data.js';
-export { defaultThreadCount, useWasmThreads, wasmThreadCount } from './wasm-threads.js';
+export { defaultThreadCount } from './wasm-threads.js';
 export { initNodeBackend } from './node-backend.js';
-export { registerWasmKernels } from './kernels-wasm/load-node.js';
-export * from './checkpoint/model-folder.js';
-export { removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
-export * from './checkpoint/disk-files.js';
-export * from './load.js';
+export { saveBertCheckpoint } from './checkpoint/model-folder.js';
+export { removeStaleTempFiles, writeFileAtomic, type PieceWriter } from './atomic-file.js';
 // Node's loaders add the encoder engines to core's (same names, so named here to win over index.js's).
 export { loadModel, loadBert, loadEmbedder } from './load.js';
-export * from './tokenize/load.js';
-export * from './tokenize/corpus-words.js';
-export * from './checkpoint/allennlp-elmo.js';
-export * from './train/state-files.js';
-export * from './pretrain/corpus.js';
-export * from './pretrain/run-bert.js';
-export * from './pretrain/elmo-data.js';
-export * from './pretrain/run-elmo.js';
-export * from './pretrain/run-gpt.js';
-export * from './pretrain/distill.js';
-export type { StepRecord } from './train/trainer.js';
-export * from './train/run.js';
-export * from './models/bert-onnx.js';
-export * from './encoder-engine.js';
-export * from './onnx/ort-bert-encoder.js';
-export * from './onnx/export-bert.js';
-export * from './hub/index.js';
+export { countCorpusByteLevelWords, countCorpusWords } from './tokenize/corpus-words.js';
+export { resolveElmoFiles, saveElmo, type ElmoFiles } from './checkpoint/allennlp-elmo.js';
+export { corpusFiles } from './pretrain/corpus.js';
+export {
+  BERT_PRETRAIN_DEFAULTS,
+  pretrainBert,
+  type AttentionInit,
+  type BertPretrainSettings,
+  type PositionInit,
+} from './pretrain/run-bert.js';
+export { ELMO_PRETRAIN_DEFAULTS, pretrainElmo, type ElmoPretrainSettings } from './pretrain/run-elmo.js';
+export { GPT_PRETRAIN_DEFAULTS, pretrainGpt, type GptPretrainSettings } from './pretrain/run-gpt.js';
+export { distill, DISTILL_DEFAULTS, type DistillSettings } from './pretrain/distill.js';
+export type { TrainingRunHooks } from './train/run.js';
+export { bertToOnnx, type BertOnnxOptions } from './models/bert-onnx.js';
+export { checkEngineRuns, ENCODER_ENGINES, encoderEngineOf, type EncoderEngine, type EngineOptions } from './encoder-engine.js';
+export { onnxRuntimeSessionOptions } from './onnx/ort-bert-encoder.js';
+export { exportBertOnnx, type OnnxExport } from './onnx/export-bert.js';
+export {
+  HubHttpError,
+  hubSettings,
+  hubSnapshotOf,
+  isHubModelSource,
+  listHubCache,
+  removeFromHubCache,
+  repoFolderName,
+  resolveModelSource,
+  snapshotDownload,
+  type CachedRepo,
+  type DownloadProgress,
+  type HubModelRef,
+  type HubSettings,
+  type ModelSource,
+  type ProgressCallback,
+  type Removal,
+  type Snapshot,
+  type SnapshotOptions,
+} from './hub/index.js';

@@ -50,7 +50,10 @@ const renamed = (tensors: Tensors, rename: (name: string) => string): Tensors =>
 
 /** The values a dtype keeps, as float32 (what an F16/BF16 checkpoint holds). */
 function rounded(tensors: Tensors, dtype: 'F16' | 'BF16'): Tensors {
-  const back = (bits: number) => (dtype === 'BF16' ? new Float32Array(new Uint32Array([bits << 16]).buffer)[0] : halfValue(bits));
+  const word = new Uint32Array(1);
+  const wordAsFloat = new Float32Array(word.buffer);
+  const bfloat16Value = (bits: number) => ((word[0] = bits << 16), wordAsFloat[0]);
+  const back = dtype === 'BF16' ? bfloat16Value : halfValue;
   const convert = dtype === 'F16' ? floatToHalf : floatToBfloat16;
   return Object.fromEntries(Object.entries(tensors).map(([n, t]) => [n, { shape: t.shape, data: Float32Array.from(t.data, (v) => back(convert(v))) }]));
 }

@@ -111,6 +111,32 @@ describe('BertPretrainingData', () => {
     expect(batch.inputIds.length).toBe(4 * batch.seqLength);
     for (const index of batch.maskedIndices) expect(batch.attentionMask[index]).toBe(1);
   });
+
+  it('labels visible tokens with their right neighbour at the asked-for rate, and draws nothing extra when off', () => {
+    const withNeighbors = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, maskedLmProb: 0.3, maskReplacement: 'mask', neighborProb: 0.3 });
+    const batch = withNeighbors.batch(new Rng(9), 16);
+    const masked = new Set(batch.maskedIndices);
+    let eligible = 0;
+    for (let i = 0; i < batch.inputIds.length - 1; i++) {
+      const visible = (j: number) => batch.inputIds[j] >= SPECIAL.firstRegular && !masked.has(j);
+      if (i % batch.seqLength < batch.seqLength - 1 && visible(i) && visible(i + 1)) eligible++;
+    }
+    expect(batch.neighborIndices.length / eligible).toBeGreaterThan(0.2);
+    expect(batch.neighborIndices.length / eligible).toBeLessThan(0.4);
+    batch.neighborIndices.forEach((index, k) => {
+      expect(masked.has(index) || masked.has(index + 1)).toBe(false);
+      expect(batch.inputIds[index]).toBeGreaterThanOrEqual(SPECIAL.firstRegular);
+      expect(batch.neighborLabels[k]).toBe(batch.inputIds[index + 1]);
+    });
+    // Off, the batch and the generator's state are what they were before the option existed.
+    const rngOff = new Rng(9);
+    const off = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 }).batch(rngOff, 4);
+    const rngPlain = new Rng(9);
+    const plain = data.batch(rngPlain, 4);
+    expect(off.neighborIndices.length).toBe(0);
+    expect(Array.from(off.inputIds)).toEqual(Array.from(plain.inputIds));
+    expect(rngOff.state).toBe(rngPlain.state);
+  });
 });
 
 describe('pretrainBert', () => {
@@ -146,6 +172,8 @@ describe('pretrainBert', () => {
     maskProb: 0.15,
     maskReplacement: 'bert',
     nspWeight: 1,
+    positionInit: 'normal',
+    attentionInit: 'normal',
   };
 
   it('lowers the loss, writes a loadable checkpoint, and resumes bit for bit after a stop', async () => {
@@ -247,6 +275,12 @@ describe('pretrainBert', () => {
     const dir = join(root, 'changed');
     await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
     await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
+    // A run saved before the init settings existed (none recorded) started from BERT's init: it resumes
+    // with the defaults and refuses another init.
+    await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/attentionInit: was undefined, now "mimetic"/);
+    expect(JSON.parse(readFileSync(join(dir, 'train-state', 'state.json'), 'utf8')).settings).not.toHaveProperty('positionInit');
+    const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
+    expect(resumed.trainer.state.step).toBe(4);
   });
 });
 
@@ -266,5 +300,18 @@ describe('bertPretrainingLoss', () => {
     const mlmOnly = value(0);
     expect(mlmOnly.loss).toBe(mlmOnly.mlm);
     expect(mlmOnly.nsp).toBe(full.nsp);
+  });
+
+  it('adds neighborWeight · the next-token cross-entropy, computed through the MLM decoder', () => {
+    const config = { ...BERT_DEFAULTS, vocabSize: 1000, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 64 };
+    const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 4);
+    const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, neighborProb: 0.15 }).batch(new Rng(9), 4);
+    expect(batch.neighborIndices.length).toBeGreaterThan(0);
+    const { loss, parts } = bertPretrainingLoss(weights, config, batch, 1, 0.5);
+    const [total, mlm, nsp, neighbor] = [loss, parts.mlm, parts.nsp, parts.neighbor].map((t) => t.dataSync()[0]);
+    expect(total).toBeCloseTo(mlm + nsp + 0.5 * neighbor, 5);
+    // The same number as the masked-LM loss computed with the neighbour positions and labels in its place.
+    const asMasked = { ...batch, maskedIndices: batch.neighborIndices, maskedLabels: batch.neighborLabels, neighborIndices: new Int32Array(0), neighborLabels: new Int32Array(0) };
+    expect(bertPretrainingLoss(weights, config, asMasked).parts.mlm.dataSync()[0]).toBeCloseTo(neighbor, 6);
   });
 });

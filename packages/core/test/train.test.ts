@@ -7,7 +7,7 @@ import { clipByGlobalNorm } from '../src/train/clip.js';
 import { bertTrainableAfterFreezing } from '../src/train/freeze.js';
 import { deriveSeed, Rng } from '../src/train/rng.js';
 import { linearWarmupDecay } from '../src/train/schedule.js';
-import { Trainer } from '../src/train/trainer.js';
+import { Trainer, type StepRecord } from '../src/train/trainer.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -77,7 +77,7 @@ describe('Rng', () => {
 });
 
 /** A linear regression y = x·w with a seeded data stream, small enough to reason about. */
-function regression(options: { accumulation?: number; batch?: number; trainable?: (name: string) => boolean }) {
+function regression(options: { accumulation?: number; batch?: number; trainable?: (name: string) => boolean; maxGradNorm?: number }) {
   const params = {
     'layer.0.weight': tf.variable(tf.tensor2d([[0.1], [-0.2], [0.3]]), true),
     'layer.1.weight': tf.variable(tf.tensor2d([[0.5]]), true),
@@ -99,6 +99,7 @@ function regression(options: { accumulation?: number; batch?: number; trainable?
     learningRate: 0.05,
     warmupSteps: 2,
     accumulation: options.accumulation,
+    maxGradNorm: options.maxGradNorm,
     seed: 7,
     adamw: { weightDecay: 0 },
   });
@@ -148,6 +149,33 @@ describe('Trainer', () => {
       expect(Array.from(resumed.options.params[name].dataSync())).toEqual(Array.from(straight.options.params[name].dataSync()));
     }
     expect(resumed.state.history.map((r) => r.loss)).toEqual(straight.state.history.map((r) => r.loss));
+  });
+
+  it('stepAsync takes the same steps as step without a synchronous read (which WebGPU has not)', async () => {
+    // Accumulated and clipped (the norm is read mid-step): every number the step reads.
+    const sync = regression({ batch: 2, accumulation: 2, maxGradNorm: 0.5 });
+    const async = regression({ batch: 2, accumulation: 2, maxGradNorm: 0.5 });
+    // (The wasm backend's own asynchronous read is synchronous underneath, so the tensor methods are what is refused.)
+    const tensor = tf.Tensor.prototype as unknown as Record<'dataSync' | 'arraySync' | 'bufferSync', unknown>;
+    const syncReads = { dataSync: tensor.dataSync, arraySync: tensor.arraySync, bufferSync: tensor.bufferSync };
+    const withoutElapsed = ({ elapsed: _elapsed, ...record }: StepRecord) => record;
+    for (let i = 0; i < 10; i++) {
+      const expected = withoutElapsed(sync.step());
+      for (const name of Object.keys(syncReads) as (keyof typeof syncReads)[]) {
+        tensor[name] = () => {
+          throw new Error(`${name}() in stepAsync`);
+        };
+      }
+      try {
+        expect(withoutElapsed(await async.stepAsync())).toEqual(expected);
+      } finally {
+        Object.assign(tensor, syncReads);
+      }
+    }
+    expect(sync.state.history.some((r) => r.gradNorm > 0.5)).toBe(true);
+    for (const name of Object.keys(sync.options.params)) {
+      expect(Array.from(async.options.params[name].dataSync())).toEqual(Array.from(sync.options.params[name].dataSync()));
+    }
   });
 
   it('freezes BERT embeddings and the first N layers', () => {

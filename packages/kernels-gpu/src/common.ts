@@ -29,7 +29,7 @@ export interface WebGPUProgram {
   getUserCode(): string;
 }
 
-export type ProgramUniform = Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>;
+type ProgramUniform = Array<{ type: 'float32' | 'int32' | 'uint32'; data: number[] }>;
 
 /** The part of tfjs-backend-webgpu's `WebGPUBackend` the kernels use. */
 export interface WebGPUBackendLike {
@@ -149,7 +149,7 @@ export function geluApproximation(attrs: NamedAttrMap | undefined): 'erf' | 'tan
 }
 
 /** Formats a number as a shader float literal (always with a decimal point or exponent). */
-export function floatLiteral(x: number): string {
+function floatLiteral(x: number): string {
   const s = String(x);
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }

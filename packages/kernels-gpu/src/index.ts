@@ -40,10 +40,3 @@ export function registerFusedKernels(backends: FusedBackend[] = ['webgpu', 'webg
   }
   return covered;
 }
-
-export { FlashAttentionProgram, AttentionProbsProgram as WebGPUAttentionProbsProgram } from './webgpu/attention.js';
-export { LayerNormProgram as WebGPULayerNormProgram } from './webgpu/layer-norm.js';
-export { BiasGeluProgram as WebGPUBiasGeluProgram } from './webgpu/gelu.js';
-export { AttentionScoresProgram, SoftmaxStatsProgram, SoftmaxApplyProgram } from './webgl/attention.js';
-export { LayerNormStatsProgram, LayerNormApplyProgram } from './webgl/layer-norm.js';
-export { BiasGeluProgram as WebGLBiasGeluProgram } from './webgl/gelu.js';

@@ -35,7 +35,7 @@ export interface LogisticRegressionOptions {
   fitIntercept?: boolean;
 }
 
-export interface LogisticRegressionFitInfo {
+interface LogisticRegressionFitInfo {
   lambda: number;
   /** Objective J at the solution (of the standardised problem when standardize is on). */
   loss: number;

@@ -20,9 +20,9 @@ import { exitWithParent } from './exit-with-parent.js';
 
 /**
  * Commands that run no model in this process: they skip starting tfjs-wasm and its threads (half a
- * second a call). `serve` runs models in kernel processes of their own; `sweep` on the workers.
+ * second a call). `serve` and `run` run models in kernel processes of their own; `sweep` on the workers.
  */
-const MODEL_FREE_COMMANDS = new Set(['serve', 'runs', 'cache', 'pull', 'vocab', 'clear', 'sweep']);
+const MODEL_FREE_COMMANDS = new Set(['serve', 'run', 'runs', 'cache', 'pull', 'vocab', 'clear', 'sweep']);
 
 function runsModels(action: Command): boolean {
   let top = action;

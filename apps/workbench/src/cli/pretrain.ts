@@ -7,6 +7,8 @@ import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, 
 import { ProgressBar } from './progress.js';
 
 const maskReplacement = oneOf('bert', 'mask');
+const positionInit = oneOf('normal', 'sinusoidal');
+const attentionInit = oneOf('normal', 'mimetic');
 
 /**
  * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what
@@ -73,6 +75,9 @@ export function pretrainCommand(): Command {
     .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
     .option('--mask-replacement <how>', 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]', maskReplacement, d.maskReplacement)
     .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
+    .option('--neighbor-weight <x>', 'weight of an auxiliary loss: visible tokens predict their right neighbour through the MLM decoder (0: off, as BERT)', nonNegativeNumber, d.neighborWeight)
+    .option('--position-init <how>', 'position embeddings start as normal(0, 0.02) (BERT) or as sinusoids of the same spread', positionInit, d.positionInit)
+    .option('--attention-init <how>', 'attention weights start as normal(0, 0.02) (BERT) or mimetic: W_q·W_kᵀ ≈ 0.7·I, W_v·W_o ≈ −0.4·I (Trockman & Kolter 2023)', attentionInit, d.attentionInit)
     .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')
     .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
     .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)

@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import * as workbenchData from '../data.js';
 import { CellExecutor } from './cell-executor.js';
+import { withMovedDataNames } from './moved-data-names.js';
 import type { KernelEvent } from './protocol.js';
 import { RunRecorder } from './run-record.js';
 import { transpileCell } from './transpile.js';
@@ -26,6 +28,7 @@ export class Executor extends CellExecutor {
   ) {
     const als = new AsyncLocalStorage<number>();
     const recorder = new RunRecorder(cwd);
+    let coreNode: Record<string, unknown> | undefined;
     super(emit, flag, {
       transpile: transpileCell,
       evaluate: (code, filename) => vm.runInThisContext(code, { filename }) as () => Promise<unknown>,
@@ -39,7 +42,10 @@ export class Executor extends CellExecutor {
           target = resolveBare(specifier, cwd);
           recorder.notePackage(specifier, target);
         }
-        return import(target);
+        const module = await import(target);
+        if (specifier !== '@wb/core/node') return module;
+        // Notebooks saved before the data helpers moved to '@wb/workbench/data' import them from here.
+        return (coreNode ??= withMovedDataNames(module, workbenchData, (message) => console.warn(message)));
       },
       importMeta: { url: pathToFileURL(join(cwd, 'notebook.ts')).href, dirname: cwd },
       recorder,

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 const kernelSrc = fileURLToPath(new URL('../../src/kernel/', import.meta.url));
 
 /** Packages whose versions the browser kernel's run record reports (`kernel/browser/versions.ts`). */
-const REPORTED = ['@wb/core', '@wb/tasks', '@wb/kernels-gpu', '@tensorflow/tfjs-core', '@observablehq/plot'];
+const REPORTED = ['@wb/core', '@wb/tasks', '@wb/kernels-gpu', '@wb/workbench', '@tensorflow/tfjs-core', '@observablehq/plot'];
 
 /** Installed versions, read from node_modules as Node would find the packages from here. */
 function bundledVersions(): Record<string, string> {

@@ -21,7 +21,8 @@ const run = browserAvailable() && FIXTURES.every((f) => hasShared('fixtures', f)
 const PARITY_CELL = (backend: string) =>
   [
     "import * as tf from '@tensorflow/tfjs-core';",
-    "import { loadModel, sharedPath } from '@wb/core/node';",
+    "import { loadModel } from '@wb/core/node';",
+    "import { sharedPath } from '@wb/workbench/data';",
     `await tf.setBackend('${backend}');`,
     'const report = { backend: tf.getBackend(), families: {} };',
     `for (const fixture of ${JSON.stringify(FIXTURES)}) {`,

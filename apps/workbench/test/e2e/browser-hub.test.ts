@@ -45,7 +45,7 @@ const cells = [
   ].join('\n'),
   [
     "import { loadHubModelOr } from '@wb/core';",
-    "import { sharedPath } from '@wb/core/node';",
+    "import { sharedPath } from '@wb/workbench/data';",
     "const fallback = await loadHubModelOr('wb-test/not-cached', sharedPath('fixtures', 'tiny-bert'), loadModel);",
     "(await fallback.embed(['a bank loan']))[0].words.map((w) => w.layers.at(-1)[0])",
   ].join('\n'),

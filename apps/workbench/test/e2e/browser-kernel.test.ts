@@ -45,7 +45,8 @@ async function waitIdle(timeout = 30_000): Promise<void> {
         'code',
         [
           "import { initBackend, backendName } from '@wb/core';",
-          "import { loadBert, sharedPath } from '@wb/core/node';",
+          "import { loadBert } from '@wb/core/node';",
+          "import { sharedPath } from '@wb/workbench/data';",
           'await initBackend();',
           "const bert = await loadBert(sharedPath('fixtures', 'tiny-bert'));",
           "const [river] = await bert.embed(['The fisherman sat on the bank of the river.']);",
@@ -56,6 +57,14 @@ async function waitIdle(timeout = 30_000): Promise<void> {
       newCell('code', 'spins > 0'),
       newCell('code', 'close()'),
       newCell('code', "import { tf } from '@wb/core';\ntf.square(tf.tensor1d([1, 2, 3])).dataSync().join(',')"),
+      newCell(
+        'code',
+        [
+          "import { modelsDir, sharedPath } from '@wb/workbench/data';",
+          "import { sharedPath as oldPath } from '@wb/core/node';",
+          "[sharedPath('data', 'sst2'), oldPath('data', 'sst2'), modelsDir()].join(' ')",
+        ].join('\n'),
+      ),
     ];
     writeFileSync(join(wb.dir, 'browser.ipynb'), serializeNotebook(nb));
     browser = await launchChromium();
@@ -137,5 +146,14 @@ async function waitIdle(timeout = 30_000): Promise<void> {
     }
     // And no tfjs warning about synchronous reads shown as output.
     expect(await cell(4).locator('.wb-output-stream').count()).toBe(0);
+  });
+
+  it('says where the served data is through @wb/workbench/data, and still (deprecated) through @wb/core/node', async () => {
+    await runCell(5);
+    await waitIdle();
+    expect(await cell(5).locator('.wb-output-execute_result').textContent()).toContain('/api/files/shared/data/sst2 /api/files/shared/data/sst2 /api/files/models');
+    expect(await cell(5).locator('.wb-output-stream').textContent()).toContain(
+      "sharedDir, sharedPath, shippedModelPath moved from '@wb/core/node' to '@wb/workbench/data'; import them from there (the old place is deprecated)",
+    );
   });
 });

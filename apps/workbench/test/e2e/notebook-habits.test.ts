@@ -47,19 +47,25 @@ async function waitIdle(page: Page, timeout = 240_000): Promise<void> {
   );
 }
 
-/** 3 epochs × 64 examples / batch 4 = 48 training steps of the tiny BERT fixture (browser-safe: the data is made in the cell). */
-const FINETUNE_STEPS = 48;
+/**
+ * 2 epochs × 32 examples / batch 4 = 16 training steps of the tiny BERT fixture (browser-safe: the
+ * data is made in the cell). Two epochs, so that one bar spanning both (not one per epoch) is seen;
+ * the bar's updates are throttled to 100 ms, and 16 steps take longer than that even unloaded.
+ */
+const FINETUNE_STEPS = 16;
+const FINETUNE_EPOCHS = 2;
 const finetuneCell = [
   "import { initBackend } from '@wb/core';",
-  "import { loadBert, sharedPath } from '@wb/core/node';",
+  "import { loadBert } from '@wb/core/node';",
+  "import { sharedPath } from '@wb/workbench/data';",
   "import { FINETUNE_DEFAULTS, prepareClassificationTask, runFinetuning } from '@wb/tasks';",
-  // wasm in both kernels: the trainer reads each step's loss synchronously, which the browser kernel's WebGPU refuses.
+  // wasm in both kernels: these training steps on WebGPU would take minutes on SwiftShader (Chromium's CPU WebGPU).
   "await initBackend('wasm');",
   "const bert = await loadBert(sharedPath('fixtures', 'tiny-bert'));",
   "const words = ['good', 'fine', 'great', 'bad', 'dull', 'poor'];",
-  "const examples = Array.from({ length: 80 }, (_, i) => ({ text: `a ${words[i % 6]} film about the river bank`, label: i % 6 < 3 ? 1 : 0 }));",
-  'const settings = { ...FINETUNE_DEFAULTS, epochs: 3, batchSize: 4, maxLength: 32, lr: 1e-3, evalBatchSize: 16 };',
-  "const task = prepareClassificationTask('sst2', bert, { train: examples.slice(0, 64), dev: examples.slice(64), labelNames: ['negative', 'positive'] }, settings);",
+  "const examples = Array.from({ length: 48 }, (_, i) => ({ text: `a ${words[i % 6]} film about the river bank`, label: i % 6 < 3 ? 1 : 0 }));",
+  `const settings = { ...FINETUNE_DEFAULTS, epochs: ${FINETUNE_EPOCHS}, batchSize: 4, maxLength: 32, lr: 1e-3, evalBatchSize: 16 };`,
+  "const task = prepareClassificationTask('sst2', bert, { train: examples.slice(0, 32), dev: examples.slice(32), labelNames: ['negative', 'positive'] }, settings);",
   'const result = await runFinetuning(bert, task, settings);',
   'result.epochs.length',
 ].join('\n');
@@ -88,7 +94,7 @@ async function runFinetuneCell(page: Page): Promise<number[]> {
 async function expectOneFilledBar(page: Page, name: string, values: number[]): Promise<void> {
   const cell = page.locator('.wb-cell').first();
   expect(await cell.locator('.wb-output-error').allTextContents()).toEqual([]);
-  expect(await cell.locator('.wb-output').last().textContent()).toBe('3');
+  expect(await cell.locator('.wb-output').last().textContent()).toBe(String(FINETUNE_EPOCHS));
   // One output updated in place (not a line per step) that rose through intermediate values to the end.
   expect(await cell.locator('.wb-progress').count()).toBe(1);
   expect(values.at(-1)).toBe(FINETUNE_STEPS);

@@ -5,7 +5,7 @@
  * are kept exactly as stored (TF layout, forget bias not folded in), so a saved model opens in
  * AllenNLP and bilm-tf unchanged. `saveElmo` also writes `model.safetensors` with the same names.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   checkElmoWeights,
@@ -18,7 +18,7 @@ import {
 import { writeFileAtomic, writeFileAtomicVia } from '../atomic-file.js';
 import { modelFolderPath } from '../hub/model-source.js';
 import { diskFiles } from './disk-files.js';
-import { elmoWeightsFromHdf5, hasHdf5Signature, parseElmoOptionsText, pickElmoWeightFile } from './elmo-folder.js';
+import { elmoWeightsFromHdf5, hasHdf5Signature, pickElmoWeightFile } from './elmo-folder.js';
 import { writeSafetensors } from './safetensors.js';
 
 type H5 = typeof import('h5wasm/node').default;
@@ -55,10 +55,6 @@ export function resolveElmoFiles(source: string | Partial<ElmoFiles>): ElmoFiles
   const dir = modelFolderPath(source);
   const pick = pickElmoWeightFile(diskFiles(dir));
   return { optionsPath: join(dir, 'options.json'), weightsPath: join(dir, pick) };
-}
-
-export function readElmoOptions(path: string): ElmoOptions {
-  return parseElmoOptionsText(readFileSync(path, 'utf8'), path);
 }
 
 /** Names of every dataset in an hdf5 file ('CNN/W_cnn_0', ...), for error messages and tests. */

@@ -15,25 +15,25 @@
 /** A JSON object read from `file`, e.g. the whole config or one of its sections. */
 export type ConfigObject = Record<string, unknown>;
 
-export interface FieldOptions<T> {
+interface FieldOptions<T> {
   /** The value when the field is absent (or null). Without it, an absent field is an error. */
   default?: T;
   /** Where the object sits in the file, for messages: 'lstm' names the field 'lstm.dim'. */
   path?: string;
 }
 
-export interface IntOptions extends FieldOptions<number> {
+interface IntOptions extends FieldOptions<number> {
   /** The largest value accepted: a bound far above any real model, far below what exhausts memory. */
   max: number;
 }
 
-export interface NumberOptions extends FieldOptions<number> {
+interface NumberOptions extends FieldOptions<number> {
   min?: number;
   max?: number;
 }
 
 /** How deeply a config file may nest: real ones nest a few levels; a recursive walk of 100,000 overflows the stack. */
-export const MAX_CONFIG_DEPTH = 64;
+const MAX_CONFIG_DEPTH = 64;
 
 /** A value as messages show it: JSON, cut short. */
 export function describeValue(value: unknown): string {
@@ -44,7 +44,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** The nesting depth of a parsed JSON value (0 for a scalar), without recursion. */
-export function jsonDepth(value: unknown, stopAt = Infinity): number {
+function jsonDepth(value: unknown, stopAt = Infinity): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length) {
@@ -75,7 +75,7 @@ export function parseConfigJson(text: string, file: string): unknown {
 const fieldName = (key: string, options: { path?: string }) => (options.path ? `${options.path}.${key}` : key);
 
 /** A config error: `file: "field" must be ..., got ...` (`got` only when a value was found). */
-export function configError(file: string, field: string, expected: string, got?: { value: unknown }): Error {
+function configError(file: string, field: string, expected: string, got?: { value: unknown }): Error {
   return new Error(`${file}: ${field ? `"${field}" ` : ''}${expected}${got ? `, got ${describeValue(got.value)}` : ''}`);
 }
 
@@ -104,7 +104,7 @@ function present<T>(obj: ConfigObject, key: string, options: FieldOptions<T>, fi
 }
 
 /** An integer in [min, max]. */
-export function intInRange(obj: ConfigObject, key: string, options: IntOptions & { min: number }, file: string): number {
+function intInRange(obj: ConfigObject, key: string, options: IntOptions & { min: number }, file: string): number {
   const expected = `an integer from ${options.min} to ${options.max}`;
   const value = present(obj, key, options, file, expected);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < options.min || value > options.max) {
@@ -190,7 +190,7 @@ export function requireDivisible(file: string, aName: string, a: number, bName: 
  * listed twice (bert-base-chinese has 53) gives line-number ids with gaps. Whether every id has an
  * embedding row is checked against the model's vocab_size when the model loads.
  */
-export const MAX_TOKEN_ID = 2 ** 24 - 1;
+const MAX_TOKEN_ID = 2 ** 24 - 1;
 
 /** A token id from a tokenizer file: an integer from 0 to MAX_TOKEN_ID. */
 export function tokenId(id: unknown, what: string, file: string): number {

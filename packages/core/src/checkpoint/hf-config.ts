@@ -2,7 +2,7 @@
 import { activationOf, BERT_DEFAULTS, type BertConfig } from '../models/bert.js';
 import { configObject, describeValue, finiteNumber, nonNegativeInt, positiveInt, positiveNumber, requireDivisible, stringField } from './config-fields.js';
 
-export interface HfBertConfigJson {
+interface HfBertConfigJson {
   model_type?: string;
   architectures?: string[];
   vocab_size?: number;

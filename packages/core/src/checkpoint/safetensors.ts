@@ -22,7 +22,7 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-export class SafetensorsError extends Error {
+class SafetensorsError extends Error {
   constructor(source: string, message: string) {
     super(`${source}: ${message}`);
     this.name = 'SafetensorsError';
@@ -209,10 +209,18 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+/** One float32 and its bits, reused: the conversions below run once per weight (no allocation each). */
+const scratchFloat = new Float32Array(1);
+const scratchBits = new Uint32Array(scratchFloat.buffer);
+
+function float32Bits(value: number): number {
+  scratchFloat[0] = value;
+  return scratchBits[0];
+}
+
 /** float32 → IEEE half, round to nearest even. */
 export function floatToHalf(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0];
+  const x = float32Bits(value);
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;
@@ -237,7 +245,7 @@ export function floatToHalf(value: number): number {
 
 /** float32 → bfloat16, round to nearest even. */
 export function floatToBfloat16(value: number): number {
-  const x = new Uint32Array(new Float32Array([value]).buffer)[0];
+  const x = float32Bits(value);
   if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }

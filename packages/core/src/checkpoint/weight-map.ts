@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StoredTensor } from './safetensors.js';
 
-export interface WeightSpec {
+interface WeightSpec {
   /** The checkpoint, for messages. */
   source: string;
   /** Model prefixes stripped where a name has one ('transformer.', 'distilbert.', …). */
@@ -26,7 +26,7 @@ export interface WeightSpec {
   family: string;
 }
 
-export interface SelectedWeights {
+interface SelectedWeights {
   /** Canonical name → stored tensor, required ones and the optional ones found. */
   tensors: Map<string, StoredTensor>;
   extra: Map<string, StoredTensor>;

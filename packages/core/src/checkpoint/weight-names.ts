@@ -4,7 +4,7 @@
  * from TF1, LayerNorm `gamma`/`beta` instead of `weight`/`bias`.
  */
 
-export function normaliseWeightName(name: string, prefix: string): string {
+function normaliseWeightName(name: string, prefix: string): string {
   let out = name.startsWith(prefix) ? name.slice(prefix.length) : name;
   out = out.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
   return out;

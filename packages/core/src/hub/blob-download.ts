@@ -12,7 +12,7 @@ import { hubError, hubFetch, HubUnreachableError, type HubTarget } from './http.
 import type { ProgressTracker } from './progress.js';
 import type { HubSettings } from './settings.js';
 
-export interface BlobRequest {
+interface BlobRequest {
   settings: HubSettings;
   /** Where the bytes are: the CDN location a resolve URL redirected to, or the resolve URL. */
   url: string;

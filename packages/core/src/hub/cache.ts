@@ -21,7 +21,7 @@ export function repoFolderName(repoId: string): string {
 }
 
 /** `models--org--name` → `org/name`; undefined for other entries (datasets, spaces, `.locks`). */
-export function repoIdOfFolderName(name: string): string | undefined {
+function repoIdOfFolderName(name: string): string | undefined {
   return name.startsWith('models--') ? name.slice('models--'.length).split('--').join('/') : undefined;
 }
 
@@ -169,7 +169,7 @@ function sizeAndTime(files: string[]): { bytes: number; mtime: number } {
   return { bytes, mtime };
 }
 
-export function describeCachedRepo(cacheDir: string, repoId: string): CachedRepo | undefined {
+function describeCachedRepo(cacheDir: string, repoId: string): CachedRepo | undefined {
   const cache = new RepoCache(cacheDir, repoId);
   if (!existsSync(cache.folder)) return undefined;
   const refs: Record<string, string> = {};

@@ -91,7 +91,7 @@ function unreachable(url: string, error: unknown): HubUnreachableError {
   return new HubUnreachableError(`${new URL(url).origin} is unreachable (${reason})`);
 }
 
-export interface HubRequest {
+interface HubRequest {
   method?: 'GET' | 'HEAD';
   headers?: Record<string, string>;
   /** Follow redirects (GET of a download); HEAD requests read the redirect itself. */

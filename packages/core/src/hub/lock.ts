@@ -14,7 +14,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, ut
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export interface LockOptions {
+interface LockOptions {
   /** Told once, when the lock is held by someone else and the caller starts waiting. */
   onWait?: (owner: string) => void;
   /** How often to look again while waiting. */

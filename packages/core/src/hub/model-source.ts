@@ -34,7 +34,7 @@ export interface ModelSource {
 }
 
 /** The commit `WB_HUB_PINS` pins `repoId` to, if any. */
-export function pinnedCommit(repoId: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function pinnedCommit(repoId: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!env.WB_HUB_PINS) return undefined;
   let pins: unknown;
   try {

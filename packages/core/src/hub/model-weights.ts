@@ -16,7 +16,7 @@ const PICKLE_WEIGHTS = /\.(bin|pt|pth|ckpt|pkl|pickle)$/;
 const OTHER_WEIGHTS = /(^|\/)(tf_model\.h5|flax_model\.msgpack|rust_model\.ot)$|\.onnx$/;
 
 /** The title of the pull requests that the hub's conversion bot (SFconvertbot) opens. */
-export const CONVERSION_PR_TITLE = 'Adding `safetensors` variant of this model';
+const CONVERSION_PR_TITLE = 'Adding `safetensors` variant of this model';
 
 interface Discussion {
   num: number;
@@ -26,7 +26,7 @@ interface Discussion {
 }
 
 /** The number of an open safetensors-conversion pull request that really holds safetensors files. */
-export async function findSafetensorsConversion(settings: HubSettings, repoId: string): Promise<number | undefined> {
+async function findSafetensorsConversion(settings: HubSettings, repoId: string): Promise<number | undefined> {
   try {
     const list = await hubFetch(settings, `${settings.endpoint}/api/models/${repoPath(repoId)}/discussions?p=0`, { timeoutSeconds: 10 });
     if (!list.ok) return undefined;

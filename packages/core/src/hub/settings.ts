@@ -18,7 +18,7 @@ export interface HubSettings {
   offline: boolean;
 }
 
-export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
 /** huggingface_hub's notion of a true environment variable. */
 function isTrue(value: string | undefined): boolean {

@@ -22,7 +22,7 @@ import type { Tokenizer } from '../tokenize/tokenizer.js';
 import { bertLayer, embeddings, isLinearWeight, linear, mlmLogits, pooler, type BertConfig, type BertInputs, type BertOutputs, type BertWeights } from './bert.js';
 import { EncoderModel } from './encoder-model.js';
 
-export interface AlbertConfig {
+interface AlbertConfig {
   /** The shared layer's config (hidden size H, heads, intermediate size, activation, eps, positions). */
   bert: BertConfig;
   embeddingSize: number;
@@ -89,7 +89,7 @@ function toBertName(name: string, inner: number): string {
 }
 
 /** Names and stored shapes of an ALBERT of this config, in ALBERT's names. */
-export function albertWeightShapes(config: AlbertConfig): { required: Record<string, number[]>; pooler: Record<string, number[]>; head: Record<string, number[]> } {
+function albertWeightShapes(config: AlbertConfig): { required: Record<string, number[]>; pooler: Record<string, number[]>; head: Record<string, number[]> } {
   const { bert, embeddingSize: e } = config;
   const { hiddenSize: h, intermediateSize: i } = bert;
   const required: Record<string, number[]> = {
@@ -152,7 +152,7 @@ export function albertWeightsFromStored(stored: Map<string, StoredTensor>, confi
 }
 
 /** The forward pass (see the header): BertOutputs with N + 1 hidden states, the first after the mapping. */
-export function albertForward(weights: BertWeights, config: AlbertConfig, inputs: BertInputs, options: { outputAttentions?: boolean } = {}): BertOutputs {
+function albertForward(weights: BertWeights, config: AlbertConfig, inputs: BertInputs, options: { outputAttentions?: boolean } = {}): BertOutputs {
   const { bert } = config;
   const layers = bert.numHiddenLayers;
   const perGroup = layers / config.numHiddenGroups;

@@ -17,10 +17,8 @@ import { OnnxGraphBuilder, ONNX_FLOAT, ONNX_INT32, ONNX_INT64 } from '../onnx/gr
 import { MASKED_SCORE } from '../ops/attention.js';
 import { activationOf, type BertConfig, type BertWeights } from './bert.js';
 
-export const BERT_ONNX_OPSET = 17;
+const BERT_ONNX_OPSET = 17;
 const MICROSOFT_DOMAIN = 'com.microsoft';
-
-export const BERT_ONNX_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 
 export function bertOnnxHiddenStateName(index: number): string {
   return `hidden_states.${index}`;

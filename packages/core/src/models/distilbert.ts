@@ -32,7 +32,7 @@ export interface DistilBertConfig {
   sinusoidalPosEmbds: boolean;
 }
 
-export const DISTILBERT_DEFAULTS: DistilBertConfig = {
+const DISTILBERT_DEFAULTS: DistilBertConfig = {
   vocabSize: 30522,
   dim: 768,
   nLayers: 6,
@@ -46,7 +46,7 @@ export const DISTILBERT_DEFAULTS: DistilBertConfig = {
 };
 
 /** DistilBERT's LayerNorms all use this epsilon (it is not in its config). */
-export const DISTILBERT_LAYER_NORM_EPS = 1e-12;
+const DISTILBERT_LAYER_NORM_EPS = 1e-12;
 
 export function distilbertConfigFromJson(value: unknown, source = 'config.json'): DistilBertConfig {
   const json = configObject(value, source);
@@ -151,7 +151,7 @@ function rename(name: string, table: Array<[RegExp, string]>): string {
 }
 
 /** Names and stored shapes (PyTorch layout) of a DistilBERT of this config, in DistilBERT's names. */
-export function distilbertWeightShapes(config: DistilBertConfig): { required: Record<string, number[]>; head: Record<string, number[]> } {
+function distilbertWeightShapes(config: DistilBertConfig): { required: Record<string, number[]>; head: Record<string, number[]> } {
   const { dim, hiddenDim: i, vocabSize } = config;
   const required: Record<string, number[]> = {
     'embeddings.word_embeddings.weight': [vocabSize, dim],

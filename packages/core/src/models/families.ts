@@ -21,7 +21,7 @@ import { Gpt2Model } from './gpt2-model.js';
 import type { FamilyName, LanguageModel } from './language-model.js';
 import { ROBERTA_TOKENIZER, robertaConfigFromJson, robertaModel, robertaWeightsFromStored } from './roberta.js';
 
-export interface LoadContext {
+interface LoadContext {
   /** Reads hdf5 files where the folder lives (ELMo's weights). */
   access?: FileAccess;
   /** ELMo: ScalarMix representations to add. */
@@ -33,7 +33,7 @@ export interface LoadContext {
   optionsName?: string;
 }
 
-export interface FamilyModule {
+interface FamilyModule {
   readonly name: FamilyName;
   /** config.json `model_type` values this family reads. */
   readonly modelTypes: readonly string[];
@@ -121,7 +121,7 @@ const elmoFamily: FamilyModule = {
   },
 };
 
-export const MODEL_FAMILIES: readonly FamilyModule[] = [bertFamily, distilbertFamily, robertaFamily, albertFamily, gpt2Family, elmoFamily];
+const MODEL_FAMILIES: readonly FamilyModule[] = [bertFamily, distilbertFamily, robertaFamily, albertFamily, gpt2Family, elmoFamily];
 
 /** The family of a model folder: config.json's model_type (none: an original BERT release), or ELMo's options.json. */
 export function familyOf(files: ModelFiles): FamilyName {

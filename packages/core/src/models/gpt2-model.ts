@@ -24,7 +24,7 @@ import {
 import { argmax, checkSampling, isSampling, Rng, sampleToken } from './sampling.js';
 import { encodeBatch, realLength, wordsFromTokens } from './token-batch.js';
 
-export interface Gpt2Run {
+interface Gpt2Run {
   encodings: Encoding[];
   outputs: Gpt2Outputs;
   inputIds: tf.Tensor2D;

@@ -73,7 +73,7 @@ export const GPT2_DEFAULTS: Gpt2Config = {
 };
 
 /** Far above any published GPT-2 (XL: 48 layers, 1600 wide, 25 heads, 1024 positions), far below what exhausts memory. */
-export const GPT2_CONFIG_LIMITS = {
+const GPT2_CONFIG_LIMITS = {
   vocabSize: 1 << 20,
   nPositions: 1 << 17,
   nEmbd: 1 << 14,
@@ -147,7 +147,7 @@ export function gpt2ConfigToJson(config: Gpt2Config): Record<string, unknown> {
 }
 
 /** Names and stored shapes of a GPT-2 of this config (Conv1D: [in, out]). */
-export function gpt2WeightShapes(config: Gpt2Config): Record<string, number[]> {
+function gpt2WeightShapes(config: Gpt2Config): Record<string, number[]> {
   const { nEmbd: h, nInner: i } = config;
   const shapes: Record<string, number[]> = {
     'wte.weight': [config.vocabSize, h],
@@ -221,7 +221,7 @@ export interface Gpt2Cache {
   length: number;
 }
 
-export interface Gpt2Inputs {
+interface Gpt2Inputs {
   inputIds: tf.Tensor2D;
   /** 1 for tokens, 0 for padding, over the cached positions and the new ones: [batch, past + seq]. */
   attentionMask?: tf.Tensor2D;

@@ -19,7 +19,7 @@ import type { Tokenizer } from '../tokenize/tokenizer.js';
 import { bertForward, bertWeightShapes, isLinearWeight, mlmLogits, type BertConfig, type BertWeights } from './bert.js';
 import { EncoderModel } from './encoder-model.js';
 
-export interface RobertaConfig {
+interface RobertaConfig {
   /** The encoder's config with the usable positions (max_position_embeddings − padding_idx − 1). */
   bert: BertConfig;
   /** padding_idx: the position table's rows up to it are never used by a token. */

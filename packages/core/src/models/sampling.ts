@@ -6,7 +6,7 @@
  */
 import { Rng } from '../train/rng.js';
 
-export interface SamplingOptions {
+interface SamplingOptions {
   temperature?: number;
   topK?: number;
   topP?: number;

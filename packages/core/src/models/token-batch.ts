@@ -13,7 +13,7 @@ import type { Tokenizer } from '../tokenize/tokenizer.js';
 import type { Truncation } from '../tokenize/truncation.js';
 import { tokensInSpan } from '../word-spans.js';
 
-export interface EncodedBatch {
+interface EncodedBatch {
   encodings: Encoding[];
   /** [batch, seq] int32 */
   inputIds: tf.Tensor2D;
@@ -48,7 +48,7 @@ export function encodeBatch(
 }
 
 /** Words of an input with their spans in `text`: the caller's words, or BERT's basic tokenisation. */
-export function wordSpans(input: string | string[], text: string): Array<{ text: string; start: number; end: number }> {
+function wordSpans(input: string | string[], text: string): Array<{ text: string; start: number; end: number }> {
   if (!Array.isArray(input)) return basicTokenize(text, { lowerCase: false });
   let start = 0;
   return input.map((word) => {

@@ -11,14 +11,14 @@ const { onnx } = onnxProto;
 export const ONNX_FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const ONNX_INT64 = onnx.TensorProto.DataType.INT64;
 export const ONNX_INT32 = onnx.TensorProto.DataType.INT32;
-export type OnnxElementType = typeof ONNX_FLOAT | typeof ONNX_INT64 | typeof ONNX_INT32;
+type OnnxElementType = typeof ONNX_FLOAT | typeof ONNX_INT64 | typeof ONNX_INT32;
 
 /** A dimension: a fixed size, or a name for a size chosen at run time (batch, sequence). */
-export type OnnxDim = number | string;
+type OnnxDim = number | string;
 
-export type OnnxAttribute = number | number[] | string | { floats: number[] } | { float: number };
+type OnnxAttribute = number | number[] | string | { floats: number[] } | { float: number };
 
-export interface OnnxModelOptions {
+interface OnnxModelOptions {
   /** Operator set of the default domain. */
   opset: number;
   /** Extra operator sets, e.g. { 'com.microsoft': 1 } for ONNX Runtime's contrib ops. */

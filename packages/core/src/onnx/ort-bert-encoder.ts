@@ -14,7 +14,7 @@ import type { BertConfig, BertOutputs, BertWeights } from '../models/bert.js';
 import { checkedLayerCount, type BertBatch, type BertEncoder } from '../models/bert-encoder.js';
 import { bertOnnxHiddenStateName, bertToOnnx } from '../models/bert-onnx.js';
 
-export interface OnnxRuntimeEncoderOptions {
+interface OnnxRuntimeEncoderOptions {
   /** Intra-op threads (default: WB_THREADS, else the number of cores). */
   threads?: number;
   /**

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { additiveMask, MASKED_SCORE, type AttentionResult } from './attention.js';
 
 /** [1, 1, seqQ, seqK]: 0 where query i (position seqK − seqQ + i) may see key j, MASKED_SCORE after it. */
-export function causalBias(seqQ: number, seqK: number): tf.Tensor4D {
+function causalBias(seqQ: number, seqK: number): tf.Tensor4D {
   const offset = seqK - seqQ;
   const bias = new Float32Array(seqQ * seqK);
   for (let i = 0; i < seqQ; i++) for (let j = offset + i + 1; j < seqK; j++) bias[i * seqK + j] = MASKED_SCORE;

@@ -34,7 +34,3 @@ let fusedKernelsDisabled = false;
 export function setFusedKernelsEnabled(enabled: boolean): void {
   fusedKernelsDisabled = !enabled;
 }
-
-export function fusedKernelsEnabled(): boolean {
-  return !fusedKernelsDisabled;
-}

@@ -23,7 +23,7 @@ export function gelu(x: tf.Tensor, approximate: GeluApproximation = 'erf'): tf.T
 }
 
 /** d gelu(u) / du, composed from stock ops. */
-export function geluDerivative(u: tf.Tensor, approximate: GeluApproximation): tf.Tensor {
+function geluDerivative(u: tf.Tensor, approximate: GeluApproximation): tf.Tensor {
   return tf.tidy(() => {
     if (approximate === 'erf') {
       const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(u, Math.SQRT1_2))));

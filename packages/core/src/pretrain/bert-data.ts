@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../train/rng.js';
 
-export interface BertPretrainingOptions {
+interface BertPretrainingOptions {
   maxLength: number;
   shortSeqProb?: number;
   maskedLmProb?: number;
@@ -23,6 +23,11 @@ export interface BertPretrainingOptions {
    * `mask` always [MASK] (BabyBERTa; Wettig et al. 2023 at higher masking rates).
    */
   maskReplacement?: MaskReplacement;
+  /**
+   * Share of the visible tokens whose right neighbour is also visible that get a next-token label
+   * (the auxiliary loss in bert-loss.ts); 0 draws none and leaves the random stream as BERT's.
+   */
+  neighborProb?: number;
 }
 
 export type MaskReplacement = 'bert' | 'mask';
@@ -37,7 +42,7 @@ export interface SpecialIds {
   vocabSize: number;
 }
 
-export interface PretrainingInstance {
+interface PretrainingInstance {
   ids: number[];
   tokenTypeIds: number[];
   /** 0: B follows A; 1: B is random. */
@@ -57,6 +62,9 @@ export interface PretrainingBatch {
   /** Flat indices (row * seqLength + position) of the masked tokens, and their labels. */
   maskedIndices: Int32Array;
   maskedLabels: Int32Array;
+  /** Flat indices of visible tokens labelled with their right neighbour's id (empty unless neighborProb > 0). */
+  neighborIndices: Int32Array;
+  neighborLabels: Int32Array;
   /** Non-padding tokens. */
   tokens: number;
 }
@@ -67,6 +75,7 @@ export class BertPretrainingData {
   readonly maskedLmProb: number;
   readonly maxPredictions: number;
   readonly maskReplacement: MaskReplacement;
+  readonly neighborProb: number;
   /** (document, sentence) of every sentence, to start examples uniformly over the corpus. */
   private readonly sentenceIndex: Array<[number, number]> = [];
 
@@ -81,6 +90,7 @@ export class BertPretrainingData {
     this.maskedLmProb = options.maskedLmProb ?? 0.15;
     this.maxPredictions = options.maxPredictions ?? Math.max(1, Math.round(options.maxLength * this.maskedLmProb));
     this.maskReplacement = options.maskReplacement ?? 'bert';
+    this.neighborProb = options.neighborProb ?? 0;
     documents.forEach((doc, d) => doc.forEach((sentence, s) => sentence.length > 0 && this.sentenceIndex.push([d, s])));
     if (documents.length < 2 || this.sentenceIndex.length < 2) {
       throw new Error('pretraining data needs at least two documents with text (NSP draws random segments from other documents)');
@@ -153,6 +163,8 @@ export class BertPretrainingData {
     const attentionMask = new Float32Array(batchSize * seqLength);
     const maskedIndices: number[] = [];
     const maskedLabels: number[] = [];
+    const neighborIndices: number[] = [];
+    const neighborLabels: number[] = [];
     instances.forEach((x, row) => {
       inputIds.set(x.ids, row * seqLength);
       tokenTypeIds.set(x.tokenTypeIds, row * seqLength);
@@ -161,6 +173,17 @@ export class BertPretrainingData {
         maskedIndices.push(row * seqLength + p);
         maskedLabels.push(x.maskedLabels[k]);
       });
+      if (this.neighborProb > 0) {
+        // Both tokens regular and not chosen for the masked LM (which may have replaced them at random).
+        const chosen = new Set(x.maskedPositions);
+        const visible = (p: number) => x.ids[p] >= this.special.firstRegular && !chosen.has(p);
+        for (let p = 1; p + 1 < x.ids.length; p++) {
+          if (visible(p) && visible(p + 1) && rng.next() < this.neighborProb) {
+            neighborIndices.push(row * seqLength + p);
+            neighborLabels.push(x.ids[p + 1]);
+          }
+        }
+      }
     });
     return {
       batchSize,
@@ -171,6 +194,8 @@ export class BertPretrainingData {
       nextSentenceLabels: Int32Array.from(instances, (x) => x.nextSentenceLabel),
       maskedIndices: Int32Array.from(maskedIndices),
       maskedLabels: Int32Array.from(maskedLabels),
+      neighborIndices: Int32Array.from(neighborIndices),
+      neighborLabels: Int32Array.from(neighborLabels),
       tokens: instances.reduce((n, x) => n + x.ids.length, 0),
     };
   }

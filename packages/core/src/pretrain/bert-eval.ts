@@ -18,7 +18,7 @@ import { pretrainingLogits } from './bert-loss.js';
 /** The held-out set's seed: fixed, so that every run sees the same examples. */
 const HELD_OUT_SEED = 20231;
 
-export interface HeldOutMlm {
+interface HeldOutMlm {
   /** Mean cross-entropy (nats) over the masked tokens. */
   mlmLoss: number;
   /** Share of masked tokens whose top prediction is the original token. */

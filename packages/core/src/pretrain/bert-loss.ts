@@ -6,8 +6,12 @@ import { gatherRows } from '../ops/gather-rows.js';
 import type { LossOutput } from '../train/trainer.js';
 import type { PretrainingBatch } from './bert-data.js';
 
-/** The pretraining heads' logits on a batch: the masked-LM decoder at the masked positions only, and NSP. */
-export function pretrainingLogits(weights: BertWeights, config: BertConfig, batch: PretrainingBatch): { mlm: tf.Tensor2D; nsp: tf.Tensor2D } {
+/**
+ * The pretraining heads' logits on a batch: the masked-LM decoder at the masked positions only, NSP,
+ * and, when the batch labels any, the same decoder at the positions labelled with their right
+ * neighbour (see `neighborWeight`).
+ */
+export function pretrainingLogits(weights: BertWeights, config: BertConfig, batch: PretrainingBatch): { mlm: tf.Tensor2D; nsp: tf.Tensor2D; neighbor?: tf.Tensor2D } {
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
   const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
   const tokenTypeIds = tf.tensor2d(batch.tokenTypeIds, shape, 'int32');
@@ -16,14 +20,30 @@ export function pretrainingLogits(weights: BertWeights, config: BertConfig, batc
   // Only the masked positions go through the vocabulary-sized decoder.
   const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]);
   const masked = gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'));
-  return { mlm: mlmLogits(weights, config, masked) as tf.Tensor2D, nsp: nspLogits(weights, outputs.poolerOutput!) as tf.Tensor2D };
+  const logits = { mlm: mlmLogits(weights, config, masked) as tf.Tensor2D, nsp: nspLogits(weights, outputs.poolerOutput!) as tf.Tensor2D };
+  if (batch.neighborIndices.length === 0) return logits;
+  const labelled = gatherRows(hidden, tf.tensor1d(batch.neighborIndices, 'int32'));
+  return { ...logits, neighbor: mlmLogits(weights, config, labelled) as tf.Tensor2D };
 }
 
-/** MLM + nspWeight · NSP (RoBERTa drops NSP: nspWeight 0 still reports it, without its gradient). */
-export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch, nspWeight = 1): LossOutput {
+/**
+ * MLM + nspWeight · NSP (RoBERTa drops NSP: nspWeight 0 still reports it, without its gradient),
+ * + neighborWeight · the next-token cross-entropy at the batch's neighbour-labelled positions.
+ *
+ * Why the neighbour term: a small BERT sits long on the plateau where the masked LM predicts frequent
+ * tokens whatever the context, because a [MASK] carries nothing until attention learns to read the
+ * positions around it. Predicting a visible token's right neighbour through the same decoder is a
+ * copy task that rewards exactly that attention (to the next position) at every labelled token, where
+ * the masked LM rewards it only weakly at 15–30% of them. The decoder and every weight are BERT's own:
+ * the checkpoint stays a BertForPreTraining.
+ */
+export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, batch: PretrainingBatch, nspWeight = 1, neighborWeight = 0): LossOutput {
   const logits = pretrainingLogits(weights, config, batch);
   const mlm = crossEntropy(logits.mlm, batch.maskedLabels);
   const nsp = crossEntropy(logits.nsp, batch.nextSentenceLabels);
-  const loss = nspWeight === 0 ? mlm : (tf.add(mlm, tf.mul(nsp, nspWeight)) as tf.Scalar);
-  return { loss, parts: { mlm, nsp } };
+  let loss = nspWeight === 0 ? mlm : (tf.add(mlm, tf.mul(nsp, nspWeight)) as tf.Scalar);
+  if (!logits.neighbor) return { loss, parts: { mlm, nsp } };
+  const neighbor = crossEntropy(logits.neighbor, batch.neighborLabels);
+  if (neighborWeight !== 0) loss = tf.add(loss, tf.mul(neighbor, neighborWeight)) as tf.Scalar;
+  return { loss, parts: { mlm, nsp, neighbor } };
 }

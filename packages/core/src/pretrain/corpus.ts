@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface CorpusFile {
+interface CorpusFile {
   path: string;
   /** Documents, each a list of non-empty lines. */
   documents: string[][];
@@ -21,7 +21,7 @@ export function corpusFiles(dir: string): string[] {
   return files;
 }
 
-export function splitDocuments(text: string): string[][] {
+function splitDocuments(text: string): string[][] {
   const documents: string[][] = [];
   let current: string[] = [];
   for (const raw of text.split(/\r?\n/)) {

@@ -120,7 +120,7 @@ interface DistillBatch {
   teacherHidden: tf.Tensor2D;
 }
 
-export function distillationLoss(student: BertWeights, config: BertConfig, batch: DistillBatch, settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>): LossOutput {
+function distillationLoss(student: BertWeights, config: BertConfig, batch: DistillBatch, settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>): LossOutput {
   const { data } = batch;
   const shape: [number, number] = [data.batchSize, data.seqLength];
   const inputIds = tf.tensor2d(data.inputIds, shape, 'int32');

@@ -11,7 +11,7 @@ import { readCorpus } from './corpus.js';
 import type { ElmoLmBatch } from './elmo-loss.js';
 
 /** The first three vocabulary entries, in this order: the ids elmoLmLoss's bosId / eosId and the unknown word. */
-export const ELMO_SPECIAL_WORDS = ['<S>', '</S>', '<UNK>'];
+const ELMO_SPECIAL_WORDS = ['<S>', '</S>', '<UNK>'];
 const UNK_ID = 2;
 
 /** Every line of a corpus folder as words. */
@@ -23,7 +23,7 @@ export function readElmoSentences(corpus: string): string[][] {
   return sentences;
 }
 
-export interface ElmoVocabulary {
+interface ElmoVocabulary {
   /** The special words, then the most frequent words (ties in code-point order, so it is reproducible). */
   words: string[];
   ids: Map<string, number>;

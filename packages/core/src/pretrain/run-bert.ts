@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
+import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
@@ -40,6 +41,15 @@ export interface BertPretrainSettings {
   maskReplacement: MaskReplacement;
   nspWeight: number;
   /**
+   * Weight of the auxiliary next-token loss (see bertPretrainingLoss); 0 is BERT's objective. The
+   * positions labelled are drawn at the masking rate among visible tokens.
+   */
+  neighborWeight: number;
+  /** How position embeddings start: BERT's normal(0, 0.02), or sinusoids of the same spread (see sinusoidalPositions). */
+  positionInit: PositionInit;
+  /** BERT's normal draw, or mimetic attention (see mimeticAttention). */
+  attentionInit: AttentionInit;
+  /**
    * A corpus folder the run does not train on: held-out masked-LM loss and accuracy every
    * `evalEvery` steps go to `eval.csv` (see bert-eval.ts). Not part of the recorded settings: it
    * changes no weight, so a run may be resumed with or without it.
@@ -65,7 +75,13 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   maskProb: 0.15,
   maskReplacement: 'bert',
   nspWeight: 1,
+  neighborWeight: 0,
+  positionInit: 'normal',
+  attentionInit: 'normal',
 };
+
+export type PositionInit = 'normal' | 'sinusoidal';
+export type AttentionInit = 'normal' | 'mimetic';
 
 export type PretrainHooks = TrainingRunHooks;
 
@@ -112,14 +128,20 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     maxLength: settings.maxLength,
     maskedLmProb: settings.maskProb,
     maskReplacement: settings.maskReplacement,
+    neighborProb: settings.neighborWeight > 0 ? settings.maskProb : 0,
   });
 
   const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, settings.seed);
+  if (settings.positionInit === 'sinusoidal') {
+    weights['embeddings.position_embeddings.weight'].dispose();
+    weights['embeddings.position_embeddings.weight'] = sinusoidalPositions(config.maxPositionEmbeddings, config.hiddenSize, config.initializerRange);
+  }
+  if (settings.attentionInit === 'mimetic') mimeticAttention(weights, config, settings.seed);
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
   tf.dispose(Object.values(weights));
   const trainer = new Trainer<PretrainingBatch>({
     params,
-    lossFn: (batch) => bertPretrainingLoss(params, config, batch, settings.nspWeight),
+    lossFn: (batch) => bertPretrainingLoss(params, config, batch, settings.nspWeight, settings.neighborWeight),
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
@@ -133,7 +155,17 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     adamw: { weightDecay: settings.weightDecay },
   });
   const { evalCorpus, evalEvery, ...trainingSettings } = settings;
-  const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
+  // Runs recorded before these settings existed started from BERT's init; omit the defaults so they resume.
+  const { positionInit, attentionInit, neighborWeight, ...otherSettings } = trainingSettings;
+  const recorded = {
+    ...otherSettings,
+    ...(neighborWeight === 0 ? {} : { neighborWeight }),
+    ...(positionInit === 'normal' ? {} : { positionInit }),
+    ...(attentionInit === 'normal' ? {} : { attentionInit }),
+    corpus: undefined,
+    vocab: undefined,
+    vocabSha: vocabSha(vocabText),
+  };
   let evaluate: TrainingRunHooks['evaluate'];
   let heldOutSummary: Record<string, number | string> | undefined;
   if (evalCorpus) {

@@ -56,7 +56,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
   seed: 0,
 };
 
-export function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOptions {
+function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOptions {
   const filters = settings.filters.split(',').map((pair) => {
     const [width, count] = pair.split(':').map(Number);
     if (!Number.isInteger(width) || !Number.isInteger(count) || width <= 0 || count <= 0) {

@@ -8,7 +8,7 @@
  */
 import type { Pieces } from './wordpiece.js';
 
-export interface BpeOptions {
+interface BpeOptions {
   unkToken?: string | null;
   /** Put before every piece but the first of a word (HF `continuing_subword_prefix`). */
   continuingSubwordPrefix?: string | null;

@@ -12,7 +12,7 @@ import { PipelineTokenizer, vocabMap, type PipelineAddedToken, type SpecialToken
 import { preTokenizerFromJson } from './pre-tokenizers.js';
 import type { Template } from './templates.js';
 
-export interface ByteLevelBpeOptions {
+interface ByteLevelBpeOptions {
   template: Template;
   specialTokens: SpecialTokenNames;
   /** More special tokens (cls, sep, …): every special token is an added token. */

@@ -8,14 +8,14 @@
  *           258     begin of word        259  end of word                  260  padding
  */
 
-export const ELMO_MAX_WORD_LENGTH = 50;
-export const ELMO_BOS_CHAR = 256;
-export const ELMO_EOS_CHAR = 257;
-export const ELMO_BOW_CHAR = 258;
-export const ELMO_EOW_CHAR = 259;
-export const ELMO_PAD_CHAR = 260;
-export const ELMO_BOS_TOKEN = '<S>';
-export const ELMO_EOS_TOKEN = '</S>';
+const ELMO_MAX_WORD_LENGTH = 50;
+const ELMO_BOS_CHAR = 256;
+const ELMO_EOS_CHAR = 257;
+const ELMO_BOW_CHAR = 258;
+const ELMO_EOW_CHAR = 259;
+const ELMO_PAD_CHAR = 260;
+const ELMO_BOS_TOKEN = '<S>';
+const ELMO_EOS_TOKEN = '</S>';
 
 /** UTF-8 bytes of `word`; lone surrogates are dropped, as Python's `encode('utf-8', 'ignore')` drops them. */
 function utf8Bytes(word: string): number[] {
@@ -75,7 +75,7 @@ export class ELMoCharacterMapper {
   }
 }
 
-export interface ElmoCharBatch {
+interface ElmoCharBatch {
   /** [batch, maxWords, 50] row-major, +1 shifted; padded words are all zeros. */
   ids: Int32Array;
   shape: [number, number, number];

@@ -113,7 +113,7 @@ export function prependToPiece(piece: Piece, prefix: string): Piece {
 }
 
 /** Pieces joined end to end (spans kept). */
-export function concatPieces(pieces: Piece[]): Piece {
+function concatPieces(pieces: Piece[]): Piece {
   return {
     text: pieces.map((p) => p.text).join(''),
     starts: pieces.flatMap((p) => p.starts),

@@ -22,7 +22,7 @@ import { UnigramModel } from './unigram.js';
 import { WordpieceTokenizer, type Pieces } from './wordpiece.js';
 
 /** The model step: one pre-tokenized word in, its tokens out. */
-export interface TokenModel {
+interface TokenModel {
   readonly vocabSize: number;
   tokenize(word: string, out: Pieces): void;
   tokenToId(token: string): number | undefined;
@@ -51,7 +51,7 @@ export interface SpecialTokenNames {
   eos?: string;
 }
 
-export interface PipelineTokenizerConfig {
+interface PipelineTokenizerConfig {
   model: TokenModel;
   normalizer?: Normalize | null;
   preTokenizer?: PreTokenize | null;

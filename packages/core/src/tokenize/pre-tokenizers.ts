@@ -10,7 +10,7 @@ import { isPunctuation } from './chars.js';
 import { patternOf } from './normalizers.js';
 import { prependToPiece, replaceInPiece, slicePiece, type Piece } from './piece.js';
 
-export interface PreTokenizeContext {
+interface PreTokenizeContext {
   /** Which stretch of the text between added tokens this is (0 for the first). */
   sectionIndex: number;
 }

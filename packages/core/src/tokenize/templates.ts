@@ -6,7 +6,7 @@
  * or made by a family for folders without one.
  */
 
-export type TemplateItem = { special: { ids: number[]; tokens: string[] }; typeId: number } | { sequence: 'A' | 'B'; typeId: number };
+type TemplateItem = { special: { ids: number[]; tokens: string[] }; typeId: number } | { sequence: 'A' | 'B'; typeId: number };
 
 export interface Template {
   single: TemplateItem[];
@@ -28,7 +28,7 @@ export const PLAIN_TEMPLATE: Template = {
 type TokenAndId = readonly [string, number];
 
 /** `cls A sep` / `cls A sep B sep`, the second text and its sep of type 1. */
-export function bertTemplate(cls: TokenAndId, sep: TokenAndId): Template {
+function bertTemplate(cls: TokenAndId, sep: TokenAndId): Template {
   const special = ([token, id]: TokenAndId, typeId: number): TemplateItem => ({ special: { ids: [id], tokens: [token] }, typeId });
   return {
     single: [special(cls, 0), { sequence: 'A', typeId: 0 }, special(sep, 0)],

@@ -18,7 +18,7 @@
  */
 import { BasicTokenizer, splitWords, type BasicTokenizerOptions } from './basic.js';
 
-export const WORDPIECE_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+const WORDPIECE_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 export interface WordPieceTrainerOptions {
   /** Stop when the vocabulary has this many tokens (special tokens included). */

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
-import { clipByGlobalNorm } from './clip.js';
+import { clipToNorm, squaredGlobalNorm } from './clip.js';
 import { Rng } from './rng.js';
 import { linearWarmupDecay } from './schedule.js';
 import { startWork, type WorkProgress } from '../work-progress.js';
@@ -100,32 +100,46 @@ export class Trainer<B> {
     return linearWarmupDecay(step, learningRate, warmupSteps, totalSteps);
   }
 
-  /** One update (over `accumulation` batches). */
+  /**
+   * One update (over `accumulation` batches), reading its loss and gradient norm synchronously:
+   * for CPU and WebAssembly backends (the CLI's runs). On WebGPU, which has no synchronous read, use
+   * `stepAsync`; both compute the same numbers.
+   */
   step(): StepRecord {
+    const pending = this.computeGradients();
+    return this.update(pending, readStepNumbers(pending, (t) => t.dataSync()[0]));
+  }
+
+  /** The same update as `step`, reading its numbers with `await tensor.data()`: works on every backend. */
+  async stepAsync(): Promise<StepRecord> {
+    const pending = this.computeGradients();
+    const values = new Map<tf.Scalar, number>();
+    await Promise.all(scalarsOf(pending).map(async (t) => values.set(t, (await t.data())[0])));
+    return this.update(pending, readStepNumbers(pending, (t) => values.get(t)!));
+  }
+
+  /** The forward and backward passes of one update: averaged gradients, and the scalars still to read. */
+  private computeGradients(): PendingStep {
     const started = performance.now();
-    const { accumulation = 1, maxGradNorm = Infinity, params } = this.options;
+    const { accumulation = 1, params } = this.options;
     const variables = this.trainableNames.map((name) => params[name]);
     let summed: Record<string, tf.Tensor> | undefined;
-    let lossSum = 0;
-    const partSums: Record<string, number> = {};
+    const losses: tf.Scalar[] = [];
+    const parts: Array<Record<string, tf.Scalar>> = [];
     let tokens = 0;
     for (let micro = 0; micro < accumulation; micro++) {
       const { batch, tokens: batchTokens } = this.options.nextBatch(this.dataRng);
       tokens += batchTokens;
-      let parts: Record<string, tf.Scalar> = {};
+      let batchParts: Record<string, tf.Scalar> = {};
       const { value, grads } = tf.variableGrads(() => {
         const out = this.options.lossFn(batch);
-        parts = Object.fromEntries(Object.entries(out.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
+        batchParts = Object.fromEntries(Object.entries(out.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
         return out.loss;
       }, variables);
       this.options.disposeBatch?.(batch);
+      losses.push(value);
+      parts.push(batchParts);
       const named = Object.fromEntries(Object.entries(grads).map(([variable, g]) => [this.paramNameOf[variable], g]));
-      lossSum += value.dataSync()[0];
-      value.dispose();
-      for (const [name, t] of Object.entries(parts)) {
-        partSums[name] = (partSums[name] ?? 0) + t.dataSync()[0];
-        t.dispose();
-      }
       if (!summed) summed = named;
       else {
         const previous = summed;
@@ -133,11 +147,26 @@ export class Trainer<B> {
         tf.dispose([...Object.values(previous), ...Object.values(named)]);
       }
     }
-    const averaged =
+    const grads =
       accumulation === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([name, g]) => [name, tf.div(g, accumulation)]));
     if (accumulation !== 1) tf.dispose(Object.values(summed!));
-    const { grads, norm } = clipByGlobalNorm(averaged, maxGradNorm);
-    if (grads !== averaged) tf.dispose(Object.values(averaged));
+    return { started, grads, tokens, losses, parts, squaredNorm: squaredGlobalNorm(grads) };
+  }
+
+  /** Clipping and the AdamW update, once the step's numbers are read; then the record. */
+  private update(pending: PendingStep, numbers: StepNumbers): StepRecord {
+    tf.dispose(scalarsOf(pending));
+    const { accumulation = 1, maxGradNorm = Infinity } = this.options;
+    // Summed in batch order, in doubles, whichever way the numbers were read.
+    let lossSum = 0;
+    const partSums: Record<string, number> = {};
+    numbers.losses.forEach((loss, micro) => {
+      lossSum += loss;
+      for (const [name, value] of Object.entries(numbers.parts[micro])) partSums[name] = (partSums[name] ?? 0) + value;
+    });
+    const norm = Math.sqrt(numbers.squaredNorm);
+    const grads = clipToNorm(pending.grads, norm, maxGradNorm);
+    if (grads !== pending.grads) tf.dispose(Object.values(pending.grads));
     const learningRate = this.learningRateAt(this.state.step);
     this.optimizer.apply(grads, learningRate);
     tf.dispose(Object.values(grads));
@@ -146,8 +175,8 @@ export class Trainer<B> {
       throw new Error(`training diverged at step ${this.state.step + 1}: loss is ${lossSum} (lower the learning rate or clip gradients)`);
     }
     this.state.step++;
-    this.state.tokensSeen += tokens;
-    this.state.elapsed += (performance.now() - started) / 1000;
+    this.state.tokensSeen += pending.tokens;
+    this.state.elapsed += (performance.now() - pending.started) / 1000;
     this.state.dataRngState = this.dataRng.state;
     const record: StepRecord = {
       step: this.state.step,
@@ -155,7 +184,7 @@ export class Trainer<B> {
       parts: Object.fromEntries(Object.entries(partSums).map(([k, v]) => [k, v / accumulation])),
       learningRate,
       gradNorm: norm,
-      tokens,
+      tokens: pending.tokens,
       elapsed: this.state.elapsed,
     };
     this.state.history.push(record);
@@ -205,4 +234,35 @@ export class Trainer<B> {
     this.state = structuredClone(saved.state);
     this.dataRng = Rng.fromState(saved.state.dataRngState);
   }
+}
+
+/** One update between its backward pass and its parameter update: the gradients, and the scalars its record needs. */
+interface PendingStep {
+  started: number;
+  /** Averaged over the accumulated batches, not yet clipped. */
+  grads: Record<string, tf.Tensor>;
+  tokens: number;
+  /** Each accumulated batch's loss and named loss parts, in batch order. */
+  losses: tf.Scalar[];
+  parts: Array<Record<string, tf.Scalar>>;
+  squaredNorm: tf.Scalar;
+}
+
+/** The same scalars, read. */
+interface StepNumbers {
+  losses: number[];
+  parts: Array<Record<string, number>>;
+  squaredNorm: number;
+}
+
+function scalarsOf(pending: PendingStep): tf.Scalar[] {
+  return [pending.squaredNorm, ...pending.losses, ...pending.parts.flatMap((p) => Object.values(p))];
+}
+
+function readStepNumbers(pending: PendingStep, read: (t: tf.Scalar) => number): StepNumbers {
+  return {
+    losses: pending.losses.map(read),
+    parts: pending.parts.map((p) => Object.fromEntries(Object.entries(p).map(([name, t]) => [name, read(t)]))),
+    squaredNorm: read(pending.squaredNorm),
+  };
 }

@@ -21,7 +21,7 @@ import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-co
 import { FUSED_ATTENTION } from '@wb/core';
 import { attentionDims, callKernel, MASKED, type AttentionDims, type GPGPUProgram, type WebGLBackendLike } from '../common.js';
 
-export class AttentionScoresProgram implements GPGPUProgram {
+class AttentionScoresProgram implements GPGPUProgram {
   variableNames = ['Q', 'K', 'Keep'];
   outputShape: number[];
   packedInputs = true;
@@ -60,7 +60,7 @@ export class AttentionScoresProgram implements GPGPUProgram {
   }
 }
 
-export class SoftmaxStatsProgram implements GPGPUProgram {
+class SoftmaxStatsProgram implements GPGPUProgram {
   variableNames = ['Scores'];
   outputShape: number[];
   packedInputs = true;
@@ -98,7 +98,7 @@ export class SoftmaxStatsProgram implements GPGPUProgram {
   }
 }
 
-export class SoftmaxApplyProgram implements GPGPUProgram {
+class SoftmaxApplyProgram implements GPGPUProgram {
   variableNames = ['Scores', 'Stats'];
   outputShape: number[];
   packedInputs = true;
@@ -120,7 +120,7 @@ export class SoftmaxApplyProgram implements GPGPUProgram {
   }
 }
 
-export function fusedAttentionWebGL({
+function fusedAttentionWebGL({
   inputs,
   backend,
   attrs,

@@ -8,7 +8,7 @@ import { FUSED_BIAS_GELU } from '@wb/core';
 import { biasGeluDims, ERF, geluApproximation, reshapeInfo, SQRT1_2, SQRT_2_OVER_PI, type GPGPUProgram, type WebGLBackendLike } from '../common.js';
 import { as3D } from './layer-norm.js';
 
-export function glslGelu(approximate: 'erf' | 'tanh'): string {
+function glslGelu(approximate: 'erf' | 'tanh'): string {
   if (approximate === 'erf') {
     return `
       vec4 geluOf(vec4 u) {
@@ -30,7 +30,7 @@ export function glslGelu(approximate: 'erf' | 'tanh'): string {
     `;
 }
 
-export class BiasGeluProgram implements GPGPUProgram {
+class BiasGeluProgram implements GPGPUProgram {
   variableNames = ['X', 'Bias'];
   outputShape: number[];
   packedInputs = true;
@@ -54,7 +54,7 @@ export class BiasGeluProgram implements GPGPUProgram {
   }
 }
 
-export function biasGeluWebGL({
+function biasGeluWebGL({
   inputs,
   backend,
   attrs,

@@ -28,7 +28,7 @@ function zSnippet(withResidual: boolean): string {
     : 'vec4 zAt(int b, int r, int c) { return getX(b, r, c); }';
 }
 
-export class LayerNormStatsProgram implements GPGPUProgram {
+class LayerNormStatsProgram implements GPGPUProgram {
   variableNames: string[];
   outputShape: number[];
   packedInputs = true;
@@ -69,7 +69,7 @@ export class LayerNormStatsProgram implements GPGPUProgram {
   }
 }
 
-export class LayerNormApplyProgram implements GPGPUProgram {
+class LayerNormApplyProgram implements GPGPUProgram {
   variableNames: string[];
   outputShape: number[];
   packedInputs = true;

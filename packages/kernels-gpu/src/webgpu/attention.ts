@@ -34,7 +34,7 @@ function keyTile(headDim: number): number {
   return Math.max(1, Math.min(32, Math.floor(TILE_FLOATS / 2 / headDim)));
 }
 
-export class FlashAttentionProgram implements WebGPUProgram {
+class FlashAttentionProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout = { x: [0, 1, 2, 3] };
@@ -157,7 +157,7 @@ export class FlashAttentionProgram implements WebGPUProgram {
   }
 }
 
-export class AttentionProbsProgram implements WebGPUProgram {
+class AttentionProbsProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout = { x: [0, 1, 2, 3] };
@@ -250,7 +250,7 @@ export class AttentionProbsProgram implements WebGPUProgram {
   }
 }
 
-export function fusedAttentionWebGPU({
+function fusedAttentionWebGPU({
   inputs,
   backend,
   attrs,

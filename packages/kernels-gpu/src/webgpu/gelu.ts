@@ -10,7 +10,7 @@ import { biasGeluDims, ERF, geluApproximation, SQRT1_2, SQRT_2_OVER_PI, type Web
 
 const WG = 64;
 
-export function wgslGelu(approximate: 'erf' | 'tanh', T: string): string {
+function wgslGelu(approximate: 'erf' | 'tanh', T: string): string {
   if (approximate === 'erf') {
     return `
       fn geluOf(u : ${T}) -> ${T} {
@@ -32,7 +32,7 @@ export function wgslGelu(approximate: 'erf' | 'tanh', T: string): string {
     `;
 }
 
-export class BiasGeluProgram implements WebGPUProgram {
+class BiasGeluProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -71,7 +71,7 @@ export class BiasGeluProgram implements WebGPUProgram {
   }
 }
 
-export function biasGeluWebGPU({
+function biasGeluWebGPU({
   inputs,
   backend,
   attrs,

@@ -14,7 +14,7 @@ const WG = 64;
 
 const GROUP_INDEX = 'i32(workgroupId.x + workgroupId.y * numWorkgroups.x + workgroupId.z * numWorkgroups.x * numWorkgroups.y)';
 
-export class LayerNormProgram implements WebGPUProgram {
+class LayerNormProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };

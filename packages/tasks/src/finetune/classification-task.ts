@@ -38,12 +38,12 @@ export function encodeClassificationInputs(
   });
 }
 
-export interface ClassifyOptions extends EvaluateOptions {
+interface ClassifyOptions extends EvaluateOptions {
   pooling?: ClassifierPooling;
 }
 
 /** Logits (one row of numLabels per input), in input order; batches are formed by length. */
-export async function classificationLogits(model: BertWithHead, inputs: readonly TokenizedInput[], options: ClassifyOptions = {}): Promise<Float32Array[]> {
+async function classificationLogits(model: BertWithHead, inputs: readonly TokenizedInput[], options: ClassifyOptions = {}): Promise<Float32Array[]> {
   const rows: Float32Array[] = new Array(inputs.length);
   for (const batch of lengthSortedBatches(inputs.map((input) => input.ids.length), options.batchSize ?? 64)) {
     const padded = padBatch(batch.map((i) => inputs[i]), model.tokenizer.padTokenId);
@@ -83,7 +83,7 @@ export async function evaluateClassification(
 }
 
 /** The top-layer [CLS] state of every input, [inputs, hidden], in input order (batches formed by length). */
-export async function clsStatesOf(
+async function clsStatesOf(
   model: BertWithHead,
   inputs: readonly TokenizedInput[],
   options: EvaluateOptions = {},

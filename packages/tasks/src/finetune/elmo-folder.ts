@@ -34,7 +34,7 @@ export function isFinetunedElmoFolder(dir: string): boolean {
 }
 
 /** Copies the base biLM's files into `out` (once) and writes the head and its config. */
-export function saveElmoFolder(out: string, baseDir: string, head: ElmoHead, config: ElmoTaskConfig): void {
+function saveElmoFolder(out: string, baseDir: string, head: ElmoHead, config: ElmoTaskConfig): void {
   mkdirSync(out, { recursive: true });
   const base = resolveElmoFiles(baseDir);
   if (resolve(base.optionsPath) !== resolve(join(out, 'options.json'))) {
@@ -78,7 +78,7 @@ export async function loadFinetunedElmo(dir: string, task: string): Promise<Fine
 }
 
 /** What run.ts's finetune() hands over when the model folder is an ELMo. */
-export interface ElmoFinetuneInput {
+interface ElmoFinetuneInput {
   task: ElmoTaskName;
   modelDir: string;
   out: string;
@@ -89,7 +89,7 @@ export interface ElmoFinetuneInput {
   hooks: FinetuneHooks;
 }
 
-export interface ElmoFinetuneResult extends FinetuneResult {
+interface ElmoFinetuneResult extends FinetuneResult {
   labels: string[];
   trainExamples: number;
   devExamples: number;

@@ -62,7 +62,7 @@ function mixed(model: ElmoModel, head: ElmoHead, sentences: string[][]): { mix: 
 }
 
 /** Sentence logits [batch, labels]: the classifier on the mean of the mixed word vectors. */
-export function elmoSentenceLogits(model: ElmoModel, head: ElmoHead, sentences: string[][]): tf.Tensor2D {
+function elmoSentenceLogits(model: ElmoModel, head: ElmoHead, sentences: string[][]): tf.Tensor2D {
   return tf.tidy(() => {
     const { mix, mask } = mixed(model, head, sentences);
     const summed = tf.sum(tf.mul(mix, tf.expandDims(mask, 2)), 1);
@@ -72,7 +72,7 @@ export function elmoSentenceLogits(model: ElmoModel, head: ElmoHead, sentences: 
 }
 
 /** Word logits [batch * time, labels] (padding positions included; the caller masks them). */
-export function elmoWordLogits(model: ElmoModel, head: ElmoHead, sentences: string[][]): tf.Tensor2D {
+function elmoWordLogits(model: ElmoModel, head: ElmoHead, sentences: string[][]): tf.Tensor2D {
   return tf.tidy(() => {
     const { mix } = mixed(model, head, sentences);
     return dense(tf.reshape(mix, [-1, model.dim]), head[ELMO_HEAD_NAMES.weight], head[ELMO_HEAD_NAMES.bias]);

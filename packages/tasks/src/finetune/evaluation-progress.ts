@@ -4,7 +4,7 @@
  */
 import { startWork, type WorkProgress } from '@wb/core';
 
-export interface EvaluationHooks {
+interface EvaluationHooks {
   onTotal?: (inputs: number) => void;
   onBatch?: (inputs: number) => void;
 }

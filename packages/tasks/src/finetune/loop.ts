@@ -176,7 +176,8 @@ export async function trainEpochs(
     const trainStarted = performance.now();
     let lossSum = 0;
     for (let step = 1; step <= stepsPerEpoch; step++) {
-      const record = trainer.step();
+      // Read asynchronously: the Browser kernel trains on WebGPU, which cannot read a tensor synchronously.
+      const record = await trainer.stepAsync();
       lossSum += record.loss;
       hooks.onStep?.(record, { epoch, step, stepsPerEpoch, totalSteps });
     }

@@ -22,10 +22,10 @@ export interface QaSettings {
   maxQuestionLength?: number;
 }
 
-export type QaPredictOptions = EvaluateOptions & QaSettings & { maxLength: number; windows?: readonly QaWindow[] };
+type QaPredictOptions = EvaluateOptions & QaSettings & { maxLength: number; windows?: readonly QaWindow[] };
 
 /** The best answer of every question (keyed by id); questions whose context has no tokens are left out. */
-export async function predictQa(model: BertWithHead, examples: readonly QaExample[], options: QaPredictOptions): Promise<Map<string, QaAnswer>> {
+async function predictQa(model: BertWithHead, examples: readonly QaExample[], options: QaPredictOptions): Promise<Map<string, QaAnswer>> {
   const windows = options.windows ?? encodeQaWindows(model.tokenizer, examples, windowOptions(options));
   const logits: { start: Float32Array; end: Float32Array }[] = new Array(windows.length);
   for (const batch of lengthSortedBatches(windows.map((w) => w.ids.length), options.batchSize ?? 64)) {

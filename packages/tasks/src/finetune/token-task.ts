@@ -22,7 +22,7 @@ export function tagList(sentences: readonly TaggedSentence[]): string[] {
 }
 
 /** The predicted tag of every word of every sentence. */
-export async function predictWordTags(
+async function predictWordTags(
   model: BertWithHead,
   sentences: readonly (readonly string[])[],
   labelNames: readonly string[],

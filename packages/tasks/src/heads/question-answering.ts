@@ -5,11 +5,8 @@
  * `[CLS] question [SEP] context window [SEP]` (qa-windows.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, linear, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
+import { bertForward, linear, withoutPooler, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
 import { checkLinear, initLinear } from './init-linear.js';
-import { withoutPooler } from './without-pooler.js';
-
-export const QUESTION_ANSWERING_HEAD = ['qa_outputs.weight', 'qa_outputs.bias'] as const;
 
 export function initQuestionAnsweringHead(config: BertConfig, seed: number): BertWeights {
   return initLinear('qa_outputs', config.hiddenSize, 2, config.initializerRange, seed);

@@ -9,13 +9,10 @@
  * always applies the pooler, so only 'pooler' checkpoints behave the same once loaded there.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, linear, pooler, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
+import { bertForward, linear, pooler, withoutPooler, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
 import { checkLinear, initLinear } from './init-linear.js';
-import { withoutPooler } from './without-pooler.js';
 
 export type ClassifierPooling = 'pooler' | 'cls';
-
-export const SEQUENCE_CLASSIFICATION_HEAD = ['classifier.weight', 'classifier.bias'] as const;
 
 export function initSequenceClassificationHead(config: BertConfig, numLabels: number, seed: number): BertWeights {
   if (!Number.isInteger(numLabels) || numLabels < 2) {
@@ -25,7 +22,7 @@ export function initSequenceClassificationHead(config: BertConfig, numLabels: nu
 }
 
 /** The [CLS] summary the classifier reads: the pooler's output, or the raw top-layer [CLS] state. */
-export function pooledCls(weights: BertWeights, lastHiddenState: tf.Tensor3D, poolerOutput: tf.Tensor2D | undefined, pooling: ClassifierPooling): tf.Tensor2D {
+function pooledCls(weights: BertWeights, lastHiddenState: tf.Tensor3D, poolerOutput: tf.Tensor2D | undefined, pooling: ClassifierPooling): tf.Tensor2D {
   if (pooling === 'pooler') {
     if (!poolerOutput) throw new Error("pooling 'pooler' needs the pooler weights (pooler.dense.*); this model has none, use pooling 'cls'");
     return poolerOutput;

@@ -4,11 +4,8 @@
  * (see word-labels.ts); the loss ignores every other position.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertForward, linear, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
+import { bertForward, linear, withoutPooler, type BertConfig, type BertInputs, type BertWeights } from '@wb/core';
 import { checkLinear, initLinear } from './init-linear.js';
-import { withoutPooler } from './without-pooler.js';
-
-export const TOKEN_CLASSIFICATION_HEAD = ['classifier.weight', 'classifier.bias'] as const;
 
 export function initTokenClassificationHead(config: BertConfig, numLabels: number, seed: number): BertWeights {
   if (!Number.isInteger(numLabels) || numLabels < 2) throw new Error(`token classification needs at least 2 labels, got ${numLabels}`);

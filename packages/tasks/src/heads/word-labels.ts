@@ -32,7 +32,7 @@ export interface WordChunk extends TokenizedInput {
 }
 
 /** WordPiece ids of single words, cached: a corpus repeats its words many times. */
-export class WordPieceCache {
+class WordPieceCache {
   private readonly cache = new Map<string, number[]>();
 
   constructor(private readonly tokenizer: BertTokenizer) {}

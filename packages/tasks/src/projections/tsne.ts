@@ -39,7 +39,7 @@ export interface TsneResult {
 }
 
 /** Past this the exact method takes minutes (n² pairs a step) and its n×n matrices get large. */
-export const TSNE_MAX_POINTS = 2000;
+const TSNE_MAX_POINTS = 2000;
 
 function squaredDistances(vectors: ArrayLike<number>[]): Float64Array {
   const n = vectors.length;

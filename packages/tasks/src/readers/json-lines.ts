@@ -6,7 +6,7 @@ import { findJsonSyntaxError } from './json-syntax-error.js';
 import { DataFormatError } from './data-format-error.js';
 import { splitLines } from './lines.js';
 
-export interface JsonLine {
+interface JsonLine {
   line: number;
   value: Record<string, unknown>;
 }

@@ -19,7 +19,7 @@ export interface SensevalInstance {
   line: number;
 }
 
-export const SENSEVAL_COLUMNS = ['instance_id', 'sense', 'target_index', 'tokens'] as const;
+const SENSEVAL_COLUMNS = ['instance_id', 'sense', 'target_index', 'tokens'] as const;
 
 /** Parses one Senseval TSV. `file` names the source in errors ("line.tsv:12: ..."). */
 export function parseSenseval(text: string, file = 'Senseval TSV'): SensevalInstance[] {

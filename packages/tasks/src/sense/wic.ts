@@ -43,13 +43,13 @@ export interface WicResult {
 }
 
 /** Similarities per layer choice: `[layer 0, ..., top, mix][example]`. */
-export type WicSimilarities = Float64Array[];
+type WicSimilarities = Float64Array[];
 
 /** Pairs embedded per step: both sentences of a pair go together, and vectors are dropped once scored. */
 const PAIRS_PER_STEP = 512;
 
 /** The cosine similarity of each example's two target vectors, in every layer and in the layer average. */
-export async function wicSimilarities(
+async function wicSimilarities(
   embedder: ContextualEmbedder,
   examples: readonly WicExample[],
   options: Omit<WicOptions, 'layer'> = {},
@@ -76,7 +76,7 @@ export async function wicSimilarities(
 }
 
 /** Thresholds (and the layer, unless given) from the training similarities, applied to the evaluated split. */
-export function scoreWic(
+function scoreWic(
   train: { similarities: WicSimilarities; labels: readonly boolean[] },
   test: { similarities: WicSimilarities; labels: readonly boolean[] },
   layer?: LayerChoice,

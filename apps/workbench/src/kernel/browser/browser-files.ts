@@ -2,14 +2,16 @@
  * Files as cells in the browser kernel reach them: the workbench server's read-only file routes
  * over HTTP, installed as core's file access (`@wb/core`'s `FileAccess`), so that core's one loader
  * (`loadModel`, `loadBert`, `loadElmo`, … of `load-model.ts`) reads a model folder here exactly as
- * it reads one on disk in Node. What this file adds to `@wb/core/node` is only where things are:
+ * it reads one on disk in Node. What this file adds is where things are, the browser kernel's
+ * `@wb/workbench/data` (the Node kernel's is `../../data.ts`):
  * `sharedPath('fixtures', 'tiny-bert')` is `/api/files/shared/fixtures/tiny-bert`,
  * `shippedModelPath('bert-mini')` is `/api/files/models/bert-mini`, and a relative path starts
  * from the notebook's folder (`/api/files/notebooks/…`), as it does in the Node kernel. So
  * `fetch(sharedPath(...))` works too. A hub id (`loadModel('org/name', { revision })`) goes to
  * the server's hub route (`hub-files.ts`), as it goes to the hub cache in Node.
  */
-import { isHubId, useFileAccess, type FileAccess } from '@wb/core';
+import { isHubId, useFileAccess, type FileAccess, type ModelFiles } from '@wb/core';
+import { decodeUtf8 } from '@wb/tasks';
 import { withHdf5Bytes } from './hdf5.js';
 import { openHubModel, openHubModelSync } from './hub-files.js';
 import { httpFiles, type FileRead } from './http-files.js';
@@ -27,11 +29,26 @@ export interface BrowserFileAccess {
   xsrfToken?: string;
 }
 
+/** The folders `installBrowserFiles` serves (one install per kernel worker). */
+let servedFolder: ((path: string) => ModelFiles) | undefined;
+
 /**
- * Installs the HTTP file access for core's loaders and returns the path helpers that
- * `@wb/core/node` has in this kernel (`sharedDir`, `sharedPath`, `shippedModelPath`).
+ * A file's text, strictly UTF-8, read through the server's file routes: this kernel's
+ * `readTextFile`, under which its path readers (`readSst2(sharedPath('data', 'sst2', 'dev.tsv'))`, ...)
+ * read as they do in Node.
  */
-export function installBrowserFiles(access: BrowserFileAccess) {
+export function readServedText(path: string): string {
+  if (!servedFolder) throw new Error('the browser kernel reads files only once its file access is installed');
+  const slash = path.lastIndexOf('/');
+  const folder = slash < 0 ? '.' : path.slice(0, slash);
+  return decodeUtf8(servedFolder(folder).bytes(path.slice(slash + 1)), path);
+}
+
+/** `@wb/workbench/data` in this kernel: the names of the Node kernel's, giving URL paths. */
+export type BrowserData = typeof import('../../data.js');
+
+/** Installs the HTTP file access for core's loaders and returns this kernel's `@wb/workbench/data`. */
+export function installBrowserFiles(access: BrowserFileAccess): BrowserData {
   const notebookDir = () => access.notebookPath.split('/').slice(0, -1);
   const url = (root: string, parts: string[]) => [FILES_ROOT, root, ...segments(parts)].map((s, i) => (i < 2 ? s : encodeURIComponent(s))).join('/');
 
@@ -58,6 +75,7 @@ export function installBrowserFiles(access: BrowserFileAccess) {
     );
   };
   const files = (path: string) => httpFiles(locate(path), (read) => access.onRead(read));
+  servedFolder = files;
   /** As in Node, a hub id is a hub model unless a folder of that name exists (here: beside the notebook). */
   const isHubModel = (source: string): boolean => {
     if (!isHubId(source)) return false;
@@ -78,6 +96,7 @@ export function installBrowserFiles(access: BrowserFileAccess) {
 
   return {
     sharedDir: () => `${FILES_ROOT}/shared`,
+    modelsDir: () => `${FILES_ROOT}/models`,
     sharedPath: (...parts: string[]) => url('shared', parts),
     shippedModelPath(name: string): string {
       const path = url('models', [name]);

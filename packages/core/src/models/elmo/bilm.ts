@@ -101,7 +101,7 @@ function lstmLayer(
   });
 }
 
-export interface ElmoRunOptions {
+interface ElmoRunOptions {
   /**
    * The longest word in the char ids, counting its begin/end-of-word marks (batchToElmoCharIds gives
    * it). Lets the char CNN skip the all-padding tail of the 50 characters; the result is the same.
@@ -109,7 +109,7 @@ export interface ElmoRunOptions {
   wordChars?: number;
 }
 
-export interface ElmoBiLmOutputs {
+interface ElmoBiLmOutputs {
   /** Token vectors [batch, time, P] (sentence boundaries included). */
   tokenEmbedding: tf.Tensor3D;
   /** Per LSTM layer [2, batch, time, P]: [0] forward, [1] backward in reversed-within-length order. */

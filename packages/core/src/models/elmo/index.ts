@@ -27,18 +27,8 @@
  * bilm.ts (the LSTMs and the pure forward function), scalar-mix.ts, elmo-model.ts (the LanguageModel).
  * The LM loss is in pretrain/elmo-loss.ts and the training batches in pretrain/elmo-data.ts.
  */
-export { ELMO_OPTION_LIMITS, parseElmoOptions, type ElmoOptions } from './options.js';
-export {
-  checkElmoWeights,
-  ELMO_CHAR_EMBED_ROWS,
-  elmoNames,
-  elmoVariables,
-  elmoWeightShapes,
-  initElmoWeights,
-  type ElmoWeights,
-  type ElmoWeightSpec,
-} from './weights.js';
-export { elmoTokenEmbedding } from './char-encoder.js';
-export { addSentenceBoundaries, elmoBiLm, elmoForward, type ElmoBiLmOutputs, type ElmoOutputs, type ElmoRunOptions } from './bilm.js';
+export { parseElmoOptions, type ElmoOptions } from './options.js';
+export { checkElmoWeights, elmoNames, elmoVariables, elmoWeightShapes, initElmoWeights, type ElmoWeights } from './weights.js';
+export { elmoForward, type ElmoOutputs } from './bilm.js';
 export { scalarMix, ScalarMix } from './scalar-mix.js';
 export { ElmoModel, type ElmoModelOptions, type ElmoRepresentations } from './elmo-model.js';

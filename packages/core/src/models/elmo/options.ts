@@ -33,7 +33,7 @@ export interface ElmoOptions {
  * projection 512, 2 layers, 2048 filters of width ≤ 7, 2 highway layers), far below what would
  * exhaust memory before the weights are even read.
  */
-export const ELMO_OPTION_LIMITS = {
+const ELMO_OPTION_LIMITS = {
   dim: 1 << 16,
   projectionDim: 1 << 14,
   layers: 16,

@@ -23,14 +23,14 @@ export const elmoNames = {
   softmaxBias: 'softmax/b',
 } as const;
 
-export interface ElmoWeightSpec {
+interface ElmoWeightSpec {
   shape: number[];
   /** Which option implies this shape (for error messages). */
   from: string;
 }
 
 /** Number of raw character ids the char embedding covers (AllenNLP adds row 0 for masking on top). */
-export const ELMO_CHAR_EMBED_ROWS = 261;
+const ELMO_CHAR_EMBED_ROWS = 261;
 
 /**
  * Every weight the options imply, with its shape. The CNN projection exists only when the filters
