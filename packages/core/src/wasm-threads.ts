@@ -12,7 +12,8 @@
  * script to a file (pointing it at the main script's path instead of a Blob), hands that path to
  * emscripten while tfjs initialises, and reports 2n logical cores to the module's static
  * constructor, so the pool gets n threads. Results do not depend on n: XNNPACK splits a matmul by
- * output tiles and each tile is computed by one thread in the same order.
+ * output tiles and each tile is computed by one thread in the same order. Of emscripten's 8 pool
+ * workers, only those that get a thread are started (`deferred-pthread-worker.ts`).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { writeFileAtomic } from './atomic-file.js';
+import { deferredWorkerClass, type WorkerClass } from './deferred-pthread-worker.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,11 +78,6 @@ export function useWasmThreads(threads = defaultThreadCount()): number {
   return threads;
 }
 
-/** The thread count in use, once the backend is initialised with threads (else 1). */
-export function wasmThreadCount(): number {
-  return configured ?? 1;
-}
-
 /** Content-addressed, so that concurrent processes and package updates never see a partial file. */
 function writeOnce(source: string): string {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
@@ -91,17 +88,31 @@ function writeOnce(source: string): string {
 }
 
 /**
- * The two substitutions last only while tfjs initialises the wasm module: the pthread pool's
- * workers are created then (the worker URL), and so is backend.cc's core count (static init).
+ * The substitutions last only while tfjs initialises the wasm module: the pthread pool's workers
+ * are created then (the worker URL, and workers that start only when given a thread:
+ * `deferred-pthread-worker.ts`), and so is backend.cc's core count (static init).
  */
 function duringWasmInit(workerFile: string, threads: number): void {
   const createObjectURL = URL.createObjectURL;
   const cpus = os.cpus;
+  const globalWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
   URL.createObjectURL = () => workerFile;
   os.cpus = () => Array.from({ length: 2 * threads }, () => cpus()[0]);
+  // Emscripten's Node glue sets `global.Worker = require('worker_threads').Worker`, then creates its pool with it.
+  let nodeWorker: WorkerClass | undefined;
+  let deferred: WorkerClass | undefined;
+  Object.defineProperty(globalThis, 'Worker', {
+    configurable: true,
+    get: () => nodeWorker && (deferred ??= deferredWorkerClass(nodeWorker)),
+    set: (value: WorkerClass) => (nodeWorker = value),
+  });
   const restore = () => {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;
+    // Afterwards, as the glue left it: a thread started later (the pool ran dry) gets a worker at once.
+    if (nodeWorker) Object.defineProperty(globalThis, 'Worker', { configurable: true, writable: true, enumerable: true, value: nodeWorker });
+    else if (globalWorker) Object.defineProperty(globalThis, 'Worker', globalWorker);
+    else delete (globalThis as { Worker?: unknown }).Worker;
   };
   const factory = tf.findBackendFactory('wasm');
   if (!factory) {

@@ -172,6 +172,7 @@ describe('pretrainBert', () => {
     maskProb: 0.15,
     maskReplacement: 'bert',
     nspWeight: 1,
+    neighborWeight: 0,
     positionInit: 'normal',
     attentionInit: 'normal',
   };
@@ -273,12 +274,17 @@ describe('pretrainBert', () => {
 
   it('refuses to resume with different settings', async () => {
     const dir = join(root, 'changed');
+    const statePath = join(dir, 'train-state', 'state.json');
     await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
     await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
+    // Every setting is recorded, the defaults too.
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(saved.settings).toMatchObject({ positionInit: 'normal', attentionInit: 'normal', neighborWeight: 0 });
     // A run saved before the init settings existed (none recorded) started from BERT's init: it resumes
     // with the defaults and refuses another init.
-    await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/attentionInit: was undefined, now "mimetic"/);
-    expect(JSON.parse(readFileSync(join(dir, 'train-state', 'state.json'), 'utf8')).settings).not.toHaveProperty('positionInit');
+    for (const key of ['positionInit', 'attentionInit', 'neighborWeight']) delete saved.settings[key];
+    writeFileSync(statePath, JSON.stringify(saved));
+    await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/different settings \(attentionInit: was undefined, now "mimetic"\)/);
     const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
     expect(resumed.trainer.state.step).toBe(4);
   });

@@ -58,11 +58,16 @@ export {
 export { answerPositions, encodeQaWindows, type QaExample, type QaWindow, type QaWindowOptions } from './heads/qa-windows.js';
 export { bestSpan, predictAnswers, spanCharacters, type QaAnswer, type QaSpan } from './heads/qa-spans.js';
 export {
+  anySentenceVectors,
+  asSentenceEncoder,
   elmoSentenceVectors,
+  sentenceVectorRecipe,
   sentenceVectors,
   type BertParts,
+  type SentenceEncoder,
   type SentencePooling,
   type SentenceVectorOptions,
+  type SentenceVectorRecipe,
 } from './pipelines/sentence-vectors.js';
 export { probeWithLogisticRegression, type ProbeOptions, type ProbeResult } from './pipelines/probe.js';
 export { SimilarityIndex, type SearchHit } from './pipelines/similarity-search.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '@wb/core';
 import { loadElmo, resolveElmoFiles } from '@wb/core/node';
-import { elmoSentenceVectors, elmoWords, fitLogisticRegression, predictElmoSentences, predictElmoTags, probeWithLogisticRegression, trainTestSplit, type EpochResult } from '../src/index.js';
+import { elmoSentenceVectors, elmoWords, sentenceVectorRecipe, fitLogisticRegression, predictElmoSentences, predictElmoTags, probeWithLogisticRegression, trainTestSplit, type EpochResult } from '../src/index.js';
 import { ELMO_HEAD_FILE, ELMO_TASK_FILE, evaluateFolder, finetune, loadFinetunedElmo } from '../src/node.js';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 
@@ -141,6 +141,9 @@ describeShared(['fixtures', 'allennlp-elmo'], 'ELMo backbone (frozen biLM + scal
       const examples = texts.map((text, i) => ({ text, label: i < POSITIVE.length ? 1 : 0 }));
       const result = await probeWithLogisticRegression(model, examples, { testFraction: 0.25, seed: 0 });
       expect([result.trainN, result.testN]).toEqual([15, 5]);
+      // ELMo has no [CLS]: the mean over the words, whatever pooling is asked for.
+      expect(result.recipe).toEqual({ pooling: 'mean', layer: 2 });
+      expect(sentenceVectorRecipe(model, { pooling: 'cls', averageLayers: true })).toEqual({ pooling: 'mean', layer: 'average' });
       // The same recipe by hand on the top-layer vectors: the seeded split, a fit on 15, predictions on the other 5.
       const { train, test } = trainTestSplit(20, 0.25, 0);
       const classifier = fitLogisticRegression(train.map((i) => top[i]), train.map((i) => examples[i].label));

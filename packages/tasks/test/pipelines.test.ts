@@ -1,7 +1,7 @@
 /** Sentence vectors, the feature-extraction + logistic-regression probe, and similarity search, on a tiny random BERT. */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bertForward, initBackend, type BertWeights } from '@wb/core';
+import { bertForward, initBackend, type BertWeights, type LanguageModel } from '@wb/core';
 import { fitLogisticRegression, probeWithLogisticRegression, sentenceVectors, SimilarityIndex, trainTestSplit } from '../src/index.js';
 import { tinyConfig, tinyTokenizer, tinyWeights } from './support/tiny-random-bert.js';
 
@@ -60,6 +60,15 @@ describe('probeWithLogisticRegression', () => {
     expect(first.trainAccuracy).toBeGreaterThan(0.9); // the words differ, so do the vectors
     const again = await probeWithLogisticRegression(model, examples, { seed: 3 });
     expect(again.accuracy).toBe(first.accuracy);
+    // What it read, defaults filled in: the top layer's [CLS] state.
+    expect(first.recipe).toEqual({ pooling: 'cls', layer: config.numHiddenLayers });
+    expect((await probeWithLogisticRegression(model, examples, { seed: 3, pooling: 'mean', layer: 1 })).recipe).toEqual({ pooling: 'mean', layer: 1 });
+  });
+
+  it('says which models give no sentence vectors, and that only ELMo averages layers', async () => {
+    const gpt2 = { family: 'gpt2', objective: 'causal-lm' } as unknown as LanguageModel;
+    await expect(probeWithLogisticRegression(gpt2, [])).rejects.toThrow('probe: this gpt2 model gives no sentence vectors here; use a BERT or an ELMo folder');
+    await expect(probeWithLogisticRegression(model, [{ text: 'good', label: 1 }], { averageLayers: true })).rejects.toThrow(/only an ELMo averages its layers/);
   });
 });
 

@@ -9,10 +9,10 @@ beforeAll(async () => {
 });
 
 describe('cosineMatrix', () => {
-  it('is the cosine of every pair, with 0 for zero vectors', () => {
+  it('is the cosine of every pair, with 0 for zero vectors', async () => {
     const a = [v(1, 2, 3), v(0, 0, 0), v(-1, 0.5, 2)];
     const b = [v(3, 2, 1), v(1, 2, 3)];
-    const m = cosineMatrix(a, b);
+    const m = await cosineMatrix(a, b);
     expect(m).toHaveLength(6);
     a.forEach((x, i) => b.forEach((y, j) => expect(m[i * 2 + j]).toBeCloseTo(cosineSimilarity(x, y), 6)));
     expect(m[2]).toBe(0);
@@ -21,34 +21,34 @@ describe('cosineMatrix', () => {
 
 describe('knnPredict on hand-made vectors', () => {
   // Rows of similarities to the training set, so each case can be read off directly.
-  const predict = <L>(test: Float32Array[], train: Float32Array[], labels: L[], k: number) => knnPredict(cosineMatrix(test, train), labels, k);
+  const predict = async <L>(test: Float32Array[], train: Float32Array[], labels: L[], k: number) => knnPredict(await cosineMatrix(test, train), labels, k);
 
-  it('takes the nearest with k = 1 and the majority of the k nearest', () => {
+  it('takes the nearest with k = 1 and the majority of the k nearest', async () => {
     const train = [v(1, 0), v(0.9, 0.1), v(0, 1), v(0.1, 0.9), v(-1, 0)];
     const labels = ['A', 'A', 'B', 'B', 'C'];
-    expect(predict([v(0.8, 0.2), v(0.2, 0.8), v(-1, 0.1)], train, labels, 1)).toEqual(['A', 'B', 'C']);
+    expect(await predict([v(0.8, 0.2), v(0.2, 0.8), v(-1, 0.1)], train, labels, 1)).toEqual(['A', 'B', 'C']);
     // The 3 nearest of (-1, 0.1): C (-1, 0), then B (0.1, 0.9) and B (0, 1): B outvotes the nearest.
-    expect(predict([v(-1, 0.1)], train, labels, 3)).toEqual(['B']);
+    expect(await predict([v(-1, 0.1)], train, labels, 3)).toEqual(['B']);
     // k larger than the training set: everyone votes, A and B tie 2–2, and B's (0, 1) is nearer
     // than A's (1, 0).
-    expect(predict([v(-1, 0.1)], train, labels, 50)).toEqual(['B']);
+    expect(await predict([v(-1, 0.1)], train, labels, 50)).toEqual(['B']);
   });
 
-  it('breaks a vote tie by the nearest neighbour', () => {
+  it('breaks a vote tie by the nearest neighbour', async () => {
     const train = [v(1, 0), v(0, 1)];
     // k = 2: one vote each; (0.6, 0.8) is nearer (0, 1), (0.8, 0.6) nearer (1, 0).
-    expect(predict([v(0.6, 0.8), v(0.8, 0.6)], train, ['A', 'B'], 2)).toEqual(['B', 'A']);
+    expect(await predict([v(0.6, 0.8), v(0.8, 0.6)], train, ['A', 'B'], 2)).toEqual(['B', 'A']);
   });
 
-  it('splits the votes left for the k-th neighbour among all as near, so the training order does not matter', () => {
+  it('splits the votes left for the k-th neighbour among all as near, so the training order does not matter', async () => {
     // Three identical training vectors: with k = 1 all three are "the nearest", a third of a vote
     // each; B has two of them.
-    expect(predict([v(1, 0)], [v(1, 0), v(1, 0), v(1, 0), v(0, 1)], ['A', 'B', 'B', 'A'], 1)).toEqual(['B']);
-    expect(predict([v(1, 0)], [v(1, 0), v(1, 0), v(1, 0), v(0, 1)], ['B', 'A', 'B', 'A'], 1)).toEqual(['B']);
+    expect(await predict([v(1, 0)], [v(1, 0), v(1, 0), v(1, 0), v(0, 1)], ['A', 'B', 'B', 'A'], 1)).toEqual(['B']);
+    expect(await predict([v(1, 0)], [v(1, 0), v(1, 0), v(1, 0), v(0, 1)], ['B', 'A', 'B', 'A'], 1)).toEqual(['B']);
     // k = 3: two A clearly nearest (a vote each); the third vote is shared by the three
     // equidistant B (1/3 each): A wins 2 to 1, however many B there are.
     const train = [v(0, 1), v(0, 1), v(1, 0), v(0, 1), v(0.9, 0.1)];
-    expect(predict([v(1, 0)], train, ['B', 'B', 'A', 'B', 'A'], 3)).toEqual(['A']);
+    expect(await predict([v(1, 0)], train, ['B', 'B', 'A', 'B', 'A'], 3)).toEqual(['A']);
   });
 
   it('rejects a bad k or a matrix that does not match the labels', () => {
@@ -81,10 +81,10 @@ describe('k-fold cross-validation', () => {
     expect(mfsCrossValidate(['a', 'a', 'b'], folds)).toBeCloseTo(2 / 3, 12);
   });
 
-  it('scores k-NN with each instance predicted from the other folds', () => {
+  it('scores k-NN with each instance predicted from the other folds', async () => {
     // Two clean clusters: the nearest training point is always in the own cluster, whatever the folds.
     const clusters = [v(1, 0), v(0.9, 0.1), v(0.95, 0.05), v(0, 1), v(0.1, 0.9), v(0.05, 0.95)];
-    expect(knnCrossValidate(clusters, ['A', 'A', 'A', 'B', 'B', 'B'], kFolds(6, 3, 1), 1)).toBe(1);
+    expect(await knnCrossValidate(clusters, ['A', 'A', 'A', 'B', 'B', 'B'], kFolds(6, 3, 1), 1)).toBe(1);
     // Hand-made folds. Fold 1 trains on 0 (A) and 2 (B): 1 → nearest 0: A, right; 3 → nearest 2:
     // B, wrong. Fold 2 trains on 1 (A) and 3 (A): 0 → A, right; 2 → A, wrong.
     const vectors = [v(1, 0), v(0.9, 0.1), v(0, 1), v(0.1, 0.9)];
@@ -92,6 +92,6 @@ describe('k-fold cross-validation', () => {
       { train: [0, 2], test: [1, 3] },
       { train: [1, 3], test: [0, 2] },
     ];
-    expect(knnCrossValidate(vectors, ['A', 'A', 'B', 'A'], folds, 1)).toBeCloseTo(2 / 4, 12);
+    expect(await knnCrossValidate(vectors, ['A', 'A', 'B', 'A'], folds, 1)).toBeCloseTo(2 / 4, 12);
   });
 });

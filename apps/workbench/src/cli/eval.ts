@@ -6,7 +6,7 @@
  * Accuracies are fractions in [0, 1].
  */
 import { Command, Option } from 'commander';
-import { checkEngineRuns, detectModelFamily, encoderEngineOf, loadBert, loadElmo, loadEmbedder } from '@wb/core/node';
+import { encoderEngineOf, loadEmbedder, loadModel } from '@wb/core/node';
 import { engineOption, engineSettings } from './engine.js';
 import { evaluateSenseval, evaluateWic, probeWithLogisticRegression, type LayerChoice, type SentencePooling } from '@wb/tasks';
 import { readSensevalFolder, scoreFolder, readTaskData, readWicSplit, type FinetuneTaskName } from '@wb/tasks/node';
@@ -215,12 +215,7 @@ function probeCommand(): Command {
         const data = readTaskData('sst2', opts.data, opts);
         if (data.kind !== 'classification') throw new Error('probe: expected classification data');
         const examples = data.examples.slice(0, opts.limit ?? data.examples.length);
-        const family = detectModelFamily(opts.model);
-        const isElmo = family === 'elmo';
-        if (opts.averageLayers && !isElmo) throw new Error('probe: --average-layers is for ELMo folders; this is a BERT');
-        const engine = engineSettings(command);
-        checkEngineRuns(family, engine, opts.model);
-        const model = isElmo ? await loadElmo(opts.model) : await loadBert(opts.model, engine);
+        const model = await loadModel(opts.model, engineSettings(command));
         const progress = new ProgressBar(examples.length, 'probe', 'sentences');
         const result = await probeWithLogisticRegression(model, examples, {
           testFraction: opts.testFraction,
@@ -244,9 +239,8 @@ function probeCommand(): Command {
           test_n: result.testN,
           seed: opts.seed,
           test_fraction: opts.testFraction,
-          // ELMo has no [CLS]: its sentence vector is always the mean over the words.
-          pooling: model.family === 'elmo' ? 'mean' : opts.pooling,
-          layer: opts.averageLayers ? 'average' : (opts.layer ?? (model.family === 'elmo' ? model.numLayers - 1 : model.config.numHiddenLayers)),
+          pooling: result.recipe.pooling,
+          layer: result.recipe.layer,
           C: opts.C,
           iterations: result.iterations,
           converged: result.converged,

@@ -65,6 +65,23 @@ async function waitIdle(timeout = 30_000): Promise<void> {
           "[sharedPath('data', 'sst2'), oldPath('data', 'sst2'), modelsDir()].join(' ')",
         ].join('\n'),
       ),
+      newCell(
+        'code',
+        [
+          "import { loadBert } from '@wb/core/node';",
+          "import { cosineMatrix, evaluateSenseval } from '@wb/tasks';",
+          "import { sharedPath } from '@wb/workbench/data';",
+          "const tinyBert = await loadBert(sharedPath('fixtures', 'tiny-bert'));",
+          'const similarities = await cosineMatrix([Float32Array.of(1, 0), Float32Array.of(1, 1)], [Float32Array.of(0, 1)]);',
+          "const bankSentences = ['the bank of the river', 'a bank by the water', 'the river bank flooded', 'we sat on the bank', 'the bank lent money', 'money in the bank'];",
+          'const instances = bankSentences.map((text, i) => {',
+          "  const words = text.split(' ');",
+          "  return { id: String(i), sense: i < 4 ? 'a_river' : 'b_money', words, target: words.indexOf('bank'), line: i + 1 };",
+          '});',
+          'const senseval = await evaluateSenseval(tinyBert, { bank: instances }, { folds: 3 });',
+          '({ similarities: Array.from(similarities, (x) => x.toFixed(4)), mfs: senseval.macro.mfs.toFixed(4), layers: senseval.macro.layers.filter((a) => a !== null).length })',
+        ].join('\n'),
+      ),
     ];
     writeFileSync(join(wb.dir, 'browser.ipynb'), serializeNotebook(nb));
     browser = await launchChromium();
@@ -155,5 +172,14 @@ async function waitIdle(timeout = 30_000): Promise<void> {
     expect(await cell(5).locator('.wb-output-stream').textContent()).toContain(
       "sharedDir, sharedPath, shippedModelPath moved from '@wb/core/node' to '@wb/workbench/data'; import them from there (the old place is deprecated)",
     );
+  });
+
+  it('scores Senseval k-NN on the GPU: the similarity matrix is read asynchronously', async () => {
+    await runCell(6);
+    await waitIdle();
+    const traceback = cell(6).locator('.wb-traceback');
+    expect(await traceback.count(), (await traceback.allTextContents()).join('\n')).toBe(0);
+    // cos((1,0),(0,1)) = 0 and cos((1,1),(0,1)) = 1/√2; the most frequent sense (4 of 6, ties alphabetical) is right 4 times in 6.
+    expect(JSON.parse((await cell(6).locator('.wb-output-execute_result').textContent())!)).toEqual({ similarities: ['0.0000', '0.7071'], mfs: '0.6667', layers: 3 });
   });
 });

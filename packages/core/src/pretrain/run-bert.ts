@@ -80,6 +80,9 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   attentionInit: 'normal',
 };
 
+/** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
+const SETTINGS_ADDED_LATER = ['neighborWeight', 'positionInit', 'attentionInit'] as const;
+
 export type PositionInit = 'normal' | 'sinusoidal';
 export type AttentionInit = 'normal' | 'mimetic';
 
@@ -155,17 +158,11 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     adamw: { weightDecay: settings.weightDecay },
   });
   const { evalCorpus, evalEvery, ...trainingSettings } = settings;
-  // Runs recorded before these settings existed started from BERT's init; omit the defaults so they resume.
-  const { positionInit, attentionInit, neighborWeight, ...otherSettings } = trainingSettings;
-  const recorded = {
-    ...otherSettings,
-    ...(neighborWeight === 0 ? {} : { neighborWeight }),
-    ...(positionInit === 'normal' ? {} : { positionInit }),
-    ...(attentionInit === 'normal' ? {} : { attentionInit }),
-    corpus: undefined,
-    vocab: undefined,
-    vocabSha: vocabSha(vocabText),
-  };
+  const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
+  // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
+  const unrecordedAtDefault = Object.fromEntries(
+    SETTINGS_ADDED_LATER.filter((key) => settings[key] === BERT_PRETRAIN_DEFAULTS[key]).map((key) => [key, undefined]),
+  );
   let evaluate: TrainingRunHooks['evaluate'];
   let heldOutSummary: Record<string, number | string> | undefined;
   if (evalCorpus) {
@@ -181,7 +178,7 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
       },
     };
   }
-  if (!runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText) } })) return { stopped: true, trainer, config };
+  if (!runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText), ...unrecordedAtDefault } })) return { stopped: true, trainer, config };
 
   saveBertCheckpoint(outDir, { config, weights: params, vocab });
   const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);

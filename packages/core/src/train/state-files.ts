@@ -56,7 +56,8 @@ export function legacyVocabFnv(text: string): string {
 /**
  * The last complete state in `outDir`, or undefined when there is none. Its settings must equal
  * `settings`, except that a setting may hold the value `legacy` gives for it: what an earlier version
- * recorded for the same thing (the FNV `vocabSha`). The next save records the current value.
+ * recorded for the same thing (the FNV `vocabSha`), or `undefined` for a setting it did not record at all.
+ * The next save records the current value.
  */
 export function loadTrainingState(outDir: string, settings: Record<string, unknown>, legacy: Record<string, unknown> = {}): SavedTrainer | undefined {
   const pointerPath = join(outDir, STATE_DIR, 'state.json');

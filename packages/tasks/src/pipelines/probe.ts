@@ -9,8 +9,8 @@ import { fitLogisticRegression } from '../logistic-regression.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { macroF1 } from '../metrics/precision-recall-f1.js';
 import { trainTestSplit } from '../train-test-split.js';
-import type { ElmoModel } from '@wb/core';
-import { anySentenceVectors, type BertParts, type SentenceVectorOptions } from './sentence-vectors.js';
+import type { LanguageModel } from '@wb/core';
+import { anySentenceVectors, asSentenceEncoder, sentenceVectorRecipe, type SentenceEncoder, type SentenceVectorOptions, type SentenceVectorRecipe } from './sentence-vectors.js';
 
 export interface ProbeOptions extends SentenceVectorOptions {
   /** Fraction held out for scoring (default 0.25). */
@@ -24,6 +24,8 @@ export interface ProbeOptions extends SentenceVectorOptions {
 }
 
 export interface ProbeResult {
+  /** The sentence vectors the probe read (defaults filled in). */
+  recipe: SentenceVectorRecipe;
   accuracy: number;
   macroF1: number;
   trainAccuracy: number;
@@ -37,12 +39,14 @@ export interface ProbeResult {
 }
 
 export async function probeWithLogisticRegression(
-  model: BertParts | ElmoModel,
+  model: LanguageModel | SentenceEncoder,
   examples: readonly { text: string; label: number }[],
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
+  const encoder = asSentenceEncoder(model, 'probe');
+  const recipe = sentenceVectorRecipe(encoder, options);
   const featureStart = performance.now();
-  const vectors = await anySentenceVectors(model, examples.map((e) => e.text), options);
+  const vectors = await anySentenceVectors(encoder, examples.map((e) => e.text), options);
   const featureSeconds = (performance.now() - featureStart) / 1000;
   const { train, test } = trainTestSplit(examples.length, options.testFraction ?? 0.25, options.seed ?? 0);
   const pick = (indices: number[]) => ({ X: indices.map((i) => vectors[i]), y: indices.map((i) => examples[i].label) });
@@ -53,6 +57,7 @@ export async function probeWithLogisticRegression(
   const fitSeconds = (performance.now() - fitStart) / 1000;
   const predicted = classifier.predict(testPart.X);
   return {
+    recipe,
     accuracy: accuracy(testPart.y, predicted),
     macroF1: macroF1(testPart.y, predicted),
     trainAccuracy: classifier.score(fitPart.X, fitPart.y),

@@ -5,7 +5,7 @@
  * batch pads only to its own longest text; vectors come back in the caller's order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { tfjsBertEncoder, type BertConfig, type BertEncoder, type BertTokenizer, type BertWeights, type ElmoModel } from '@wb/core';
+import { ElmoModel, tfjsBertEncoder, type BertConfig, type BertEncoder, type BertTokenizer, type BertWeights, type LanguageModel } from '@wb/core';
 import { lengthSortedBatches, padBatch } from '../heads/padded-batch.js';
 
 export type SentencePooling = 'cls' | 'mean';
@@ -95,7 +95,39 @@ export async function elmoSentenceVectors(model: ElmoModel, texts: readonly stri
   return vectors;
 }
 
-/** Sentence vectors of either family: a BERT's parts or an ElmoModel. */
-export function anySentenceVectors(model: BertParts | ElmoModel, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
-  return 'family' in model && model.family === 'elmo' ? elmoSentenceVectors(model, texts, options) : sentenceVectors(model as BertParts, texts, options);
+/** A model that gives sentence vectors: a BERT's parts (a loaded BERT is one) or an ELMo. */
+export type SentenceEncoder = BertParts | ElmoModel;
+
+/** What a sentence vector of `model` is made of, with the defaults filled in (what a run records). */
+export interface SentenceVectorRecipe {
+  pooling: SentencePooling;
+  layer: number | 'average';
+}
+
+/**
+ * The model as a SentenceEncoder, or an error that says what it is and what would do: only BERTs
+ * and ELMos have sentence vectors here.
+ */
+export function asSentenceEncoder(model: LanguageModel | SentenceEncoder, where = 'sentence vectors'): SentenceEncoder {
+  if (model instanceof ElmoModel || isBertParts(model)) return model;
+  throw new Error(`${where}: this ${(model as LanguageModel).family} model gives no sentence vectors here; use a BERT or an ELMo folder`);
+}
+
+export function sentenceVectorRecipe(model: SentenceEncoder, options: SentenceVectorOptions = {}): SentenceVectorRecipe {
+  if (model instanceof ElmoModel) {
+    // ELMo has no [CLS]: its sentence vector is always the mean over the words.
+    return { pooling: 'mean', layer: options.averageLayers ? 'average' : (options.layer ?? model.numLayers - 1) };
+  }
+  if (options.averageLayers) throw new Error('only an ELMo averages its layers into a sentence vector (averageLayers, --average-layers); pick one layer instead');
+  return { pooling: options.pooling ?? 'cls', layer: options.layer ?? model.config.numHiddenLayers };
+}
+
+/** Sentence vectors of a BERT or an ELMo, as `sentenceVectors` and `elmoSentenceVectors` give them. */
+export function anySentenceVectors(model: SentenceEncoder, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
+  return model instanceof ElmoModel ? elmoSentenceVectors(model, texts, options) : sentenceVectors(model, texts, options);
+}
+
+function isBertParts(model: object): model is BertParts {
+  const parts = model as Partial<BertParts>;
+  return typeof parts.config?.numHiddenLayers === 'number' && parts.weights !== undefined && parts.tokenizer !== undefined;
 }

@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Cosine similarities of every row of `a` with every row of `b`, row-major [a.length × b.length].
  * One matrix product on the tfjs backend: thousands of BERT vectors per word make plain loops
- * the slow part of an evaluation. Zero vectors have similarity 0 with everything.
+ * the slow part of an evaluation. Zero vectors have similarity 0 with everything. Read back with
+ * `await data()`, so that it runs on a GPU backend (WebGPU refuses synchronous reads).
  */
-export function cosineMatrix(a: readonly Float32Array[], b: readonly Float32Array[]): Float32Array {
+export async function cosineMatrix(a: readonly Float32Array[], b: readonly Float32Array[]): Promise<Float32Array> {
   if (a.length === 0 || b.length === 0) return new Float32Array(0);
   const dim = a[0].length;
   for (const v of [...a, ...b]) {
@@ -30,9 +31,11 @@ export function cosineMatrix(a: readonly Float32Array[], b: readonly Float32Arra
     };
     return tf.matMul(unit(stack(a), a.length), unit(stack(b), b.length), false, true);
   });
-  const values = product.dataSync() as Float32Array;
-  product.dispose();
-  return values;
+  try {
+    return (await product.data()) as Float32Array;
+  } finally {
+    product.dispose();
+  }
 }
 
 /**

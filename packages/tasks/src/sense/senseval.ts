@@ -52,10 +52,10 @@ export interface SensevalResult {
 }
 
 /** Cross-validated k-NN accuracy: every instance is predicted once, from the folds it is not in. */
-export function knnCrossValidate(vectors: readonly Float32Array[], senses: readonly string[], folds: readonly FoldSplit[], k: number): number {
+export async function knnCrossValidate(vectors: readonly Float32Array[], senses: readonly string[], folds: readonly FoldSplit[], k: number): Promise<number> {
   let correct = 0;
   for (const { train, test } of folds) {
-    const similarities = cosineMatrix(
+    const similarities = await cosineMatrix(
       test.map((i) => vectors[i]),
       train.map((i) => vectors[i]),
     );
@@ -99,21 +99,24 @@ export async function evaluateSensevalWord(
     embedder,
     instances.map((instance) => instance.words[instance.target]),
   );
-  const layers = Array.from({ length: embedder.numLayers }, (_, l) =>
-    options.layer === undefined || options.layer === l
-      ? knnCrossValidate(
-          contextual.map((v) => v[l]),
-          senses,
-          folds,
-          k,
-        )
-      : null,
-  );
+  const layers: Array<number | null> = [];
+  for (let l = 0; l < embedder.numLayers; l++) {
+    layers.push(
+      options.layer === undefined || options.layer === l
+        ? await knnCrossValidate(
+            contextual.map((v) => v[l]),
+            senses,
+            folds,
+            k,
+          )
+        : null,
+    );
+  }
   return {
     n: instances.length,
     senses: new Set(senses).size,
     mfs: mfsCrossValidate(senses, folds),
-    static: knnCrossValidate(
+    static: await knnCrossValidate(
       instances.map((instance) => forms.get(instance.words[instance.target])!),
       senses,
       folds,
