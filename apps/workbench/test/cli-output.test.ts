@@ -1,10 +1,10 @@
 /**
  * What the pipelines print: a table for a person at a terminal, JSON with --json or when stdout is
- * not a terminal (a pipe, a file, these tests); `wb nsp` on a folder of another kind says what the
- * folder is; `wb clear` removes outputs and execution counts.
+ * not a terminal (a pipe, a file, these tests); `wb nsp` and `wb fill-mask` on a folder of another kind
+ * say what the folder is; `wb clear` removes outputs and execution counts.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,16 @@ describeShared(['fixtures', 'tiny-bert'], 'wb fill-mask and wb nsp print', () =>
     expect(lines.slice(1).map((l) => l.split(/ +/)[1])).toEqual(tokens);
   });
 
+  it('stops quietly when the reader of its output closes the pipe early (| head)', async () => {
+    const input = join(mkdtempSync(join(tmpdir(), 'wb-pipe-')), 'in.jsonl');
+    // Far more output than a pipe holds (64 KiB), so that writing goes on after head has exited.
+    writeFileSync(input, Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: `the bank of the river number ${i}` })).join('\n') + '\n');
+    const quoted = [process.execPath, wbPath, 'embed', '--model', model, '--input', input, '--all-layers'].map((a) => `'${a}'`).join(' ');
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-o', 'pipefail', '-c', `${quoted} | head -c 10`]);
+    expect(stdout).toBe('{"tokens":');
+    expect(stderr).toBe('');
+  });
+
   it('nsp: JSON when piped, and --json is accepted', async () => {
     const [piped, asked] = await Promise.all([wbRun(['nsp', '--model', model, 'a b', 'c d']), wbRun(['nsp', '--model', model, '--json', 'a b', 'c d'])]);
     expect(piped.code, piped.stderr).toBe(0);
@@ -79,11 +89,14 @@ describeShared(['fixtures', 'tiny-bert'], 'wb fill-mask and wb nsp print', () =>
   });
 });
 
-describeShared(['fixtures', 'allennlp-elmo'], 'wb nsp on an ELMo folder', () => {
-  it('says that the folder is an ELMo one', async () => {
-    const result = await wbRun(['nsp', '--model', sharedPath('fixtures', 'allennlp-elmo'), 'a', 'b']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('allennlp-elmo: this is an ELMo folder (options.json), not a BERT one; a BERT folder has config.json and model.safetensors');
+describeShared(['fixtures', 'allennlp-elmo'], 'wb nsp and wb fill-mask on an ELMo folder', () => {
+  it('say that the folder is an ELMo one, and what the command needs', async () => {
+    const elmo = sharedPath('fixtures', 'allennlp-elmo');
+    const [nsp, fill] = await Promise.all([wbRun(['nsp', '--model', elmo, 'a', 'b']), wbRun(['fill-mask', '--model', elmo, 'the [MASK] of the river'])]);
+    expect(nsp.code).toBe(1);
+    expect(nsp.stderr).toContain('allennlp-elmo: this is an ELMo folder (options.json), not a BERT one; a BERT folder has config.json and model.safetensors');
+    expect(fill.code).toBe(1);
+    expect(fill.stderr).toBe('wb: fill-mask: this elmo model is a bidirectional LM over words; fill-mask needs a masked-LM model (BERT, DistilBERT, RoBERTa, ALBERT)\n');
   });
 });
 

@@ -1,18 +1,24 @@
 /**
- * Picks the tfjs backend. Node: wasm, cpu as fallback. Browser: webgpu → webgl → wasm → cpu
+ * Picks the tfjs backend. Node: wasm, cpu as fallback. Browser: webgpu → webgl → wasm → cpu, leaving
+ * out a GPU backend whose GPU is emulated on the CPU (`emulated-gpu.ts`), where wasm is faster
  * (webgpu/webgl must have been imported by the caller, which keeps core free of GPU packages).
  * `WB_BACKEND` (env in Node, or the `backend` argument) always wins, and the choice is reported.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { webGlIsEmulated, webGpuIsEmulated } from './emulated-gpu.js';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-export function defaultBackendOrder(): BackendName[] {
-  return isNode ? ['wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+export async function defaultBackendOrder(): Promise<BackendName[]> {
+  if (isNode) return ['wasm', 'cpu'];
+  const gpus: BackendName[] = [];
+  if (!(await webGpuIsEmulated())) gpus.push('webgpu');
+  if (!webGlIsEmulated()) gpus.push('webgl');
+  return [...gpus, 'wasm', 'cpu'];
 }
 
 let chosen: BackendName | undefined;
@@ -21,7 +27,7 @@ let chosen: BackendName | undefined;
 export async function initBackend(requested?: string): Promise<BackendName> {
   const override = requested ?? (isNode ? process.env.WB_BACKEND : undefined);
   if (chosen && (!override || override === chosen)) return chosen;
-  const order = override ? [override as BackendName] : defaultBackendOrder();
+  const order = override ? [override as BackendName] : await defaultBackendOrder();
   const failures: string[] = [];
   for (const name of order) {
     if (!tf.findBackendFactory(name)) {

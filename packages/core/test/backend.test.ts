@@ -3,7 +3,7 @@ import { backendName, defaultBackendOrder, initBackend } from '../src/backend.js
 
 describe('backend selection', () => {
   it('prefers wasm in Node, with cpu as the fallback', async () => {
-    expect(defaultBackendOrder()).toEqual(['wasm', 'cpu']);
+    expect(await defaultBackendOrder()).toEqual(['wasm', 'cpu']);
     expect(await initBackend()).toBe(process.env.WB_BACKEND ?? 'wasm');
     expect(backendName()).toBe(process.env.WB_BACKEND ?? 'wasm');
   });

@@ -32,16 +32,20 @@ function inputs(texts: Array<string | [string, string]>) {
 }
 
 describe('heads', () => {
-  it('sequence classification: [batch, numLabels] from the pooler or the raw [CLS] state, pairs included', () => {
-    const weights = { ...base, ...initSequenceClassificationHead(config, 3, 1) };
+  it('sequence classification: [batch, numLabels], the pooler\'s tanh(W·h[CLS] + b) or the raw [CLS] state · W + b, pairs included', () => {
+    // A bias that is not zero, so that leaving it out shows.
+    const weights = { ...base, ...initSequenceClassificationHead(config, 3, 1), 'classifier.bias': tf.tensor1d([0.5, -0.25, 1]) };
     const { padded } = inputs(['the film is good', 'bad', ['the film was good', 'and very great']]);
     expect(padded.tokenTypeIds.slice(2 * padded.seq, 3 * padded.seq)).toContain(1);
     const pooled = tf.tidy(() => sequenceClassificationLogits(weights, config, toBertInputs(padded)));
     const cls = tf.tidy(() => sequenceClassificationLogits(weights, config, toBertInputs(padded), { pooling: 'cls' }));
     expect(pooled.shape).toEqual([3, 3]);
     expect(cls.shape).toEqual([3, 3]);
-    // Different summaries of [CLS], so different logits.
-    expect(Array.from(pooled.dataSync())).not.toEqual(Array.from(cls.dataSync()));
+    // By hand, from each input's top-layer [CLS] state (position 0).
+    const clsStates = [lastHiddenStates(weights, padded).map((tokens) => tokens[0])];
+    const poolerOut = linearByHand(clsStates, weights['pooler.dense.weight'], weights['pooler.dense.bias']).map((rows) => rows.map((row) => row.map(Math.tanh)));
+    expectClose(pooled.arraySync() as number[][], linearByHand(poolerOut, weights['classifier.weight'], weights['classifier.bias'])[0]);
+    expectClose(cls.arraySync() as number[][], linearByHand(clsStates, weights['classifier.weight'], weights['classifier.bias'])[0]);
     tf.dispose([pooled, cls]);
     expect(() => initSequenceClassificationHead(config, 1, 0)).toThrow(/at least 2 labels/);
   });

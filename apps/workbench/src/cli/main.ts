@@ -181,5 +181,11 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   exitWithParent();
+  // A reader that stops early (`wb embed ... | head`) closes the pipe: it has what it asked for, so
+  // stop quietly rather than with an unhandled EPIPE and its stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   await buildProgram().parseAsync(argv);
 }

@@ -8,6 +8,14 @@ import { BrowserKernel } from '../kernel/browser/browser-kernel.js';
 import { KernelSession } from '../kernel/kernel-session.js';
 import type { KernelConnection, KernelMessage } from './kernel-client.js';
 
+/**
+ * The tfjs backend asked for in the page's address (`?backend=webgpu|webgl|wasm|cpu`); without it
+ * the kernel takes the first that works, skipping a GPU emulated on the CPU (core's initBackend).
+ */
+function requestedBackend(): string | undefined {
+  return new URLSearchParams(location.search).get('backend') ?? undefined;
+}
+
 export class BrowserKernelClient implements KernelConnection {
   private readonly kernel: BrowserKernel;
   private readonly session: KernelSession;
@@ -17,7 +25,7 @@ export class BrowserKernelClient implements KernelConnection {
     private readonly onMessage: (message: KernelMessage) => void,
     private readonly onConnection: (connected: boolean) => void,
   ) {
-    this.kernel = new BrowserKernel({ notebookPath: path });
+    this.kernel = new BrowserKernel({ notebookPath: path, backend: requestedBackend() });
     this.session = new KernelSession(this.kernel, (message) => this.onMessage(message as KernelMessage));
   }
 

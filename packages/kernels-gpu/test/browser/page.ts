@@ -24,6 +24,7 @@ import {
   layerNorm,
   parseBertConfig,
   readSafetensors,
+  Rng,
   setFusedKernelsEnabled,
 } from '@wb/core';
 import { registerFusedKernels } from '../../src/index.js';
@@ -42,28 +43,15 @@ import type {
 
 const fusedBackends = registerFusedKernels();
 
-/** mulberry32: a small seeded PRNG, so a case is the same in every run. */
+/** core's seeded stream (mulberry32), so a case is the same in every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return new Rng(seed).uniformSource();
 }
 
 function normal(shape: number[], seed: number, std = 1, mean = 0): tf.Tensor {
-  const next = rng(seed);
+  const source = new Rng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const u = Math.max(next(), 1e-12);
-    const v = next();
-    values[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-  return tf.tensor(values, shape);
+  return tf.tensor(Float32Array.from({ length: size }, () => mean + source.normal(std)), shape);
 }
 
 function makeMask(c: AttentionCase): tf.Tensor | undefined {
