@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { initBackend, loadModel } from '@wb/core/node';
-import { evaluateWic } from '@wb/tasks';
-import { readWicSplit } from '@wb/tasks/node';
+import { evaluateSenseval, evaluateWic } from '@wb/tasks';
+import { readSensevalFolder, readWicSplit } from '@wb/tasks/node';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { wbRun } from './support/cli.js';
 
@@ -100,5 +100,14 @@ describeShared(['fixtures', 'tiny-bert'], 'wb eval on the tiny-bert fixture', ()
     }
     expect(out.macro.layers).toHaveLength(3);
     expect(out.macro.mfs).toBeCloseTo((out.words.bank.mfs + out.words.bat.mfs) / 2, 12);
+    // The library's numbers for the same model and folder (which sense-senseval.test.ts checks by hand).
+    const library = await loadModel(model, { engine: 'tfjs' });
+    const expected = await evaluateSenseval(library, readSensevalFolder(dir), { k: 3, seed: 7 });
+    library.dispose();
+    for (const word of ['bank', 'bat']) {
+      const { mfs, static: baseline, layers, best } = expected.words[word];
+      expect(out.words[word], word).toMatchObject({ mfs, static: baseline, layers, best: { layer: best.layer, accuracy: best.accuracy } });
+    }
+    expect(out.macro.layers).toEqual(expected.macro.layers);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { initBackend } from '@wb/core';
+import { initBackend, setWorkListener } from '@wb/core';
 import { readModelTensors } from '@wb/core/node';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { evaluateFolder, finetune, loadFinetunedBert, scoreFolder, trainTestSplit } from '../src/node.js';
@@ -80,10 +80,17 @@ describeShared(['fixtures', 'tiny-bert'], 'finetune on tiny-bert', () => {
     expect(Object.keys(metrics.epochs[0])).toEqual(expect.arrayContaining(['train_loss', 'accuracy', 'macro_f1', 'n']));
     expect(config.wb_finetune.epoch).toBe(metrics.best_epoch);
 
-    // The saved folder scores the dev file as the best epoch did.
-    const again = await evaluateFolder('sst2', out, dev);
+    // The saved folder scores the dev file as the best epoch did, reporting how far it is (a notebook cell's live bar).
+    const reported: Array<{ kind: string; total: number; done: number; finished: boolean }> = [];
+    setWorkListener((work) => {
+      const entry = { kind: work.kind, total: work.total, done: 0, finished: false };
+      reported.push(entry);
+      return { advance: (count = 1) => void (entry.done += count), set: (done) => void (entry.done = done), finish: () => void (entry.finished = true) };
+    });
+    const again = await evaluateFolder('sst2', out, dev).finally(() => setWorkListener(undefined));
     expect(again.accuracy).toBeCloseTo(metrics.best.accuracy, 10);
     expect(again.n).toBe(24);
+    expect(reported).toEqual([{ kind: 'evaluation', total: 24, done: 24, finished: true }]);
   });
 
   it('pair: sentence1/sentence2/label TSV with named labels; an unknown dev label names its line', async () => {

@@ -3,7 +3,8 @@
  * and shuts one down; the toolbar's power button shuts a notebook's kernel down and running a cell
  * starts a new one; deleting a notebook from the list shuts its kernel down; a kernel picked in
  * the toolbar is marked "not saved" until the notebook is saved; a file that is not valid JSON
- * opens as text and can be repaired; a "Run all" goes into the run history as `wb run` does.
+ * opens as text and can be repaired; a "Run all" goes into the run history as `wb run` does; every
+ * toolbar control has a tooltip and an accessible name.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +89,20 @@ const kernelRows = (page: Page) => page.locator('.wb-kernel-row').evaluateAll((r
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('.wb-kernel[data-state=idle]', { timeout: 30_000 });
     await expect.poll(() => page.locator('.wb-output').first().textContent()).toBe('42');
+    await page.close();
+  });
+
+  it('says what every toolbar control does: a tooltip, and a name for the icon-only buttons', async () => {
+    const page = await openNotebook('b.ipynb');
+    const controls = await page.locator('.wb-toolbar button, .wb-toolbar select').evaluateAll((all) =>
+      all.map((c) => ({ action: (c as HTMLElement).dataset.action ?? c.className, title: (c as HTMLElement).title, name: c.getAttribute('aria-label') ?? c.textContent!.trim() })),
+    );
+    expect(controls.length).toBeGreaterThanOrEqual(16);
+    for (const control of controls) {
+      expect(control.title, control.action).not.toBe('');
+      expect(control.name, control.action).not.toBe('');
+    }
+    expect(controls.find((c) => c.action === 'shutdown-kernel')).toMatchObject({ title: expect.stringMatching(/^Shut down the kernel/), name: expect.stringMatching(/^Shut down the kernel/) });
     await page.close();
   });
 

@@ -192,7 +192,6 @@ export function embeddings(weights: BertWeights, config: BertConfig, inputs: Ber
   });
 }
 
-/** [batch, seq, hidden] → [batch, heads, seq, headDim] */
 /** [B, S, H] → [B, N, S, D] */
 function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
   const [batch, seq, hidden] = x.shape;
