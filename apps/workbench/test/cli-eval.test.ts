@@ -81,10 +81,20 @@ describeShared(['fixtures', 'tiny-bert'], 'wb eval on the tiny-bert fixture', ()
     const dir = join(mkdtempSync(join(tmpdir(), 'wb-eval-senseval-')), 'senseval');
     mkdirSync(dir);
     const header = 'instance_id\tsense\ttarget_index\ttokens\n';
+    // Varied contexts, and two labels against their context, so that k, the seed's folds and the layer all change the scores.
+    const contexts = [
+      'the {w} near the river', 'a big {w} of money today', 'she sat by the {w} at noon', 'his {w} was closed on sunday',
+      'they walked along the {w} slowly', 'the {w} lent them money', 'an old {w} by the water', 'my {w} charges a fee',
+      'we fished from the {w}', 'the {w} raised its rates', 'a muddy {w} after the rain', 'the {w} opened a new branch',
+    ];
     const rows = (word: string) =>
-      Array.from({ length: 12 }, (_, i) =>
-        i % 2 ? `${word}-${i}\tA\t1\tthe ${word} near the river bank` : `${word}-${i}\tB\t2\ta big ${word} of money today`,
-      ).join('\n');
+      contexts
+        .map((context, i) => {
+          const tokens = context.replace('{w}', word).split(' ');
+          const sense = (i % 2 === 0) !== (i === 4 || i === 7) ? 'A' : 'B';
+          return `${word}-${i}\t${sense}\t${tokens.indexOf(word)}\t${tokens.join(' ')}`;
+        })
+        .join('\n');
     writeFileSync(join(dir, 'bank.tsv'), header + rows('bank') + '\n');
     writeFileSync(join(dir, 'bat.tsv'), header + rows('bat') + '\n');
     const result = await wbRun(['eval', 'senseval', '--model', model, '--data', dir, '--k', '3', '--seed', '7']);
@@ -103,11 +113,15 @@ describeShared(['fixtures', 'tiny-bert'], 'wb eval on the tiny-bert fixture', ()
     // The library's numbers for the same model and folder (which sense-senseval.test.ts checks by hand).
     const library = await loadModel(model, { engine: 'tfjs' });
     const expected = await evaluateSenseval(library, readSensevalFolder(dir), { k: 3, seed: 7 });
-    library.dispose();
     for (const word of ['bank', 'bat']) {
       const { mfs, static: baseline, layers, best } = expected.words[word];
       expect(out.words[word], word).toMatchObject({ mfs, static: baseline, layers, best: { layer: best.layer, accuracy: best.accuracy } });
     }
     expect(out.macro.layers).toEqual(expected.macro.layers);
+    // …which another k or seed would not give: the comparison pins both.
+    for (const other of [{ k: 1, seed: 7 }, { k: 3, seed: 8 }]) {
+      expect((await evaluateSenseval(library, readSensevalFolder(dir), other)).macro.layers, JSON.stringify(other)).not.toEqual(expected.macro.layers);
+    }
+    library.dispose();
   });
 });

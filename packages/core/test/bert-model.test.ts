@@ -1,12 +1,15 @@
 /** BertModel: per-word vectors (WordPieces pooled), fill-mask and NSP on the tiny-bert fixture. */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
 import { cosineSimilarity, findWord } from '../src/embed.js';
 import { loadBert } from '../src/load.js';
-import { bertForward } from '../src/models/bert.js';
+import { bertToSafetensors } from '../src/checkpoint/bert-checkpoint.js';
+import { bertForward, type BertWeights } from '../src/models/bert.js';
 import type { BertModel } from '../src/models/bert-model.js';
 import { maxAbsDiff } from './support/numeric.js';
 
@@ -111,6 +114,24 @@ describeShared(['fixtures', 'tiny-bert'], 'BertModel on tiny-bert', () => {
       const { logits, isNext } = await bert.nextSentence(c.text, c.text_pair!);
       expect(maxAbsDiff(logits, c.nsp_logits)).toBeLessThan(1e-4);
       expect(isNext).toBeCloseTo(1 / (1 + Math.exp(c.nsp_logits[1] - c.nsp_logits[0])), 5);
+    }
+  });
+
+  it("says what a checkpoint without the heads is, from config.json's architectures", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wb-headless-'));
+    for (const file of ['vocab.txt', 'tokenizer_config.json']) copyFileSync(sharedPath('fixtures', 'tiny-bert', file), join(dir, file));
+    const config = JSON.parse(readFileSync(sharedPath('fixtures', 'tiny-bert', 'config.json'), 'utf8'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BertForSequenceClassification'] }));
+    const encoderOnly = Object.fromEntries(Object.entries(bert.weights).filter(([name]) => !name.startsWith('cls.'))) as BertWeights;
+    writeFileSync(join(dir, 'model.safetensors'), bertToSafetensors(encoderOnly));
+    const headless = await loadBert(dir);
+    try {
+      await expect(headless.fillMask('a [MASK]')).rejects.toThrow('fill-mask needs a checkpoint with the masked-LM head; this bert checkpoint (a BertForSequenceClassification) has none');
+      await expect(headless.nextSentence('a', 'b')).rejects.toThrow(
+        'next-sentence prediction needs a checkpoint with the pooler and NSP head (BertForPreTraining); this bert checkpoint (a BertForSequenceClassification) has none',
+      );
+    } finally {
+      headless.dispose();
     }
   });
 });

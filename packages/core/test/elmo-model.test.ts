@@ -137,7 +137,7 @@ describe('tiny ELMo details', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('ScalarMix: gamma * softmax(s) · layers, trainable, any number of mixes', () => {
+  it('ScalarMix: gamma * softmax(s) · layers, trainable, any number of mixes', async () => {
     const mixes = [model.addScalarMix({ initialScalarParameters: [0.5, -1, 2] }), model.addScalarMix()];
     const { layers, mask } = model.run(SENTENCES);
     const { representations } = model.representations(SENTENCES);
@@ -148,7 +148,7 @@ describe('tiny ELMo details', () => {
     expect(maxAbsDiff(representations[0].arraySync(), manual.arraySync())).toBeLessThan(1e-6);
     const equal = tf.tidy(() => tf.div(tf.addN(layers), 3));
     expect(maxAbsDiff(representations[1].arraySync(), equal.arraySync())).toBeLessThan(1e-6);
-    expect(mixes[1].values().weights.map((w) => +w.toFixed(6))).toEqual([0.333333, 0.333333, 0.333333]);
+    expect((await mixes[1].values()).weights.map((w) => +w.toFixed(6))).toEqual([0.333333, 0.333333, 0.333333]);
 
     // gradients reach the scalar parameters and gamma
     const target = tf.randomNormal(layers[0].shape, 0, 1, 'float32', 7);

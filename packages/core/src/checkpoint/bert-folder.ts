@@ -77,5 +77,6 @@ export function bertFromFiles(source: ModelFiles): BertModel {
       `${tokenizerFile}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize} (${files.path('config.json')})`,
     );
   }
-  return new BertModel(checkpoint.config, checkpoint.weights, tokenizer);
+  const architectures = checkpoint.configJson.architectures;
+  return new BertModel(checkpoint.config, checkpoint.weights, tokenizer, Array.isArray(architectures) ? String(architectures[0]) : undefined);
 }

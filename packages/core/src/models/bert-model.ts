@@ -24,6 +24,8 @@ export class BertModel extends EncoderModel {
     readonly config: BertConfig,
     readonly weights: BertWeights,
     tokenizer: BertTokenizer,
+    /** config.json's `architectures[0]`, when the model came from a folder. */
+    architecture?: string,
   ) {
     super({
       family: 'bert',
@@ -35,6 +37,7 @@ export class BertModel extends EncoderModel {
       forward: (inputs, options) => bertForward(weights, config, inputs, options),
       mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, config, hidden) : undefined,
       tensors: Object.values(weights),
+      architecture,
     });
     this.currentEncoder = tfjsBertEncoder(config, weights);
   }
@@ -100,7 +103,7 @@ export class BertModel extends EncoderModel {
   /** Probability that `second` follows `first` (BERT's NSP head, index 0 = is next). */
   async nextSentence(first: string, second: string): Promise<{ isNext: number; logits: [number, number] }> {
     if (!this.weights['cls.seq_relationship.weight'] || !this.weights['pooler.dense.weight']) {
-      throw new Error('next-sentence prediction needs a checkpoint with the pooler and NSP head (BertForPreTraining)');
+      throw new Error(`next-sentence prediction needs a checkpoint with the pooler and NSP head (BertForPreTraining); ${this.describeCheckpoint()} has none`);
     }
     const run = await this.encode([[first, second]]);
     const logits = nspLogits(this.weights, run.outputs.poolerOutput!);

@@ -59,6 +59,8 @@ export interface EncoderParts {
   mlmLogits?: (hidden: tf.Tensor) => tf.Tensor;
   /** The tensors to free on dispose. */
   tensors: tf.Tensor[];
+  /** config.json's `architectures[0]` (e.g. BertForSequenceClassification): what an error about a missing head names. */
+  architecture?: string;
 }
 
 export class EncoderModel implements LanguageModel {
@@ -180,7 +182,7 @@ export class EncoderModel implements LanguageModel {
   /** Masked-LM logits at every token of one text, [tokens][vocab]. */
   async lmLogits(text: string): Promise<{ ids: number[]; tokens: string[]; logits: number[][] }> {
     const head = this.parts.mlmLogits;
-    if (!head) throw new Error(`this ${this.family} checkpoint has no masked-LM head`);
+    if (!head) throw new Error(`${this.describeCheckpoint()} has no masked-LM head`);
     const run = await this.encode([text]);
     const logits = head(run.outputs.lastHiddenState);
     const rows = ((await logits.array()) as number[][][])[0];
@@ -196,7 +198,7 @@ export class EncoderModel implements LanguageModel {
     const maskId = this.tokenizer.maskTokenId;
     if (maskId === undefined) throw new Error(`fill-mask: this ${this.family} tokenizer has no mask token`);
     const head = this.parts.mlmLogits;
-    if (!head) throw new Error(`fill-mask needs a checkpoint with the masked-LM head (this ${this.family} checkpoint has none)`);
+    if (!head) throw new Error(`fill-mask needs a checkpoint with the masked-LM head; ${this.describeCheckpoint()} has none`);
     const run = await this.encode([text]);
     const { ids } = run.encodings[0];
     const maskPositions = ids.flatMap((id, p) => (id === maskId ? [p] : []));
@@ -225,6 +227,11 @@ export class EncoderModel implements LanguageModel {
 
   async generate(): Promise<Generation> {
     throw unsupported(this.family, this.objective, 'generate');
+  }
+
+  /** "this bert checkpoint (a BertForSequenceClassification)", for errors about what it lacks. */
+  protected describeCheckpoint(): string {
+    return `this ${this.family} checkpoint${this.parts.architecture ? ` (a ${this.parts.architecture})` : ''}`;
   }
 
   dispose(): void {

@@ -59,10 +59,14 @@ export class ScalarMix {
     return scalarMix(layers, this.scalarParameters, this.gamma, { mask, doLayerNorm: this.doLayerNorm });
   }
 
-  /** The normalised layer weights (softmax of the scalar parameters) and gamma. */
-  values(): { weights: number[]; gamma: number } {
-    const weights = tf.tidy(() => tf.softmax(this.scalarParameters as tf.Tensor1D).arraySync() as number[]);
-    return { weights, gamma: this.gamma.arraySync() as number };
+  /** The normalised layer weights (softmax of the scalar parameters) and gamma, read without blocking (as WebGPU requires). */
+  async values(): Promise<{ weights: number[]; gamma: number }> {
+    const normalised = tf.softmax(this.scalarParameters as tf.Tensor1D);
+    try {
+      return { weights: Array.from(await normalised.data()), gamma: (await this.gamma.data())[0] };
+    } finally {
+      normalised.dispose();
+    }
   }
 
   variables(): tf.Variable[] {
