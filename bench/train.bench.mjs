@@ -1,13 +1,15 @@
 // Training throughput on the Node wasm backend.
 // 1. One linear layer forward + backward: core's `dense` (explicit transposes in the gradient) against
 //    tfjs's own fused matMul gradient (transposeA/transposeB matmuls), same shapes, same run.
-// 2. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
+// 2. The LM loss of a GPT batch (4,096 positions × 8,000 tokens) forward + backward: core's
+//    crossEntropy (one custom gradient) against tfjs' autodiff through logSoftmax, a one-hot and a sum.
+// 3. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
 //    today's path against the wasm kernels and threads (see below).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { backendName, dense } from '@wb/core';
+import { backendName, crossEntropy, dense } from '@wb/core';
 import { defaultThreadCount, initNodeBackend } from '@wb/core/node';
 import { trainPeers } from './peers/train-peers.mjs';
 
@@ -46,7 +48,32 @@ function time(run, repeats) {
   tf.dispose([x, w, b]);
 }
 
-// 2. The bert-mini training step on a fixed full batch, each configuration in its own process:
+{
+  const [rows, classes] = [4096, 8000];
+  const logits = tf.variable(tf.randomNormal([rows, classes]));
+  const labelIds = Int32Array.from({ length: rows }, (_, i) => (i * 7919) % classes);
+  const labels = tf.tensor1d(labelIds, 'int32');
+  const step = (loss) => () => {
+    const { value, grads } = tf.variableGrads(loss, [logits]);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const ours = time(step(() => crossEntropy(logits, labelIds)), 3);
+  const autodiff = time(step(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, classes)), 1)))), 3);
+  console.log(
+    JSON.stringify({
+      bench: 'train',
+      case: `cross-entropy ${rows}x${classes} forward+backward`,
+      backend: backendName(),
+      cross_entropy_ms: +(ours * 1000).toFixed(1),
+      tfjs_autodiff_ms: +(autodiff * 1000).toFixed(1),
+      speedup: +(autodiff / ours).toFixed(2),
+    }),
+  );
+  tf.dispose([logits, labels]);
+}
+
+// 3. The bert-mini training step on a fixed full batch, each configuration in its own process:
 //    "today" is one thread on tfjs' stock kernels (the workbench before its wasm kernels and threads),
 //    then the wasm kernels on one thread and on every core. The losses must agree.
 const cores = defaultThreadCount();

@@ -15,4 +15,11 @@ execFileSync('clang', [
   '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all',
   '-o', out, ...sources,
 ], { stdio: 'inherit' });
+// runWasmKernel lays the tensors out from the start of memory, where clang would keep its stack
+// and constant data: a kernel that spills to the stack (out-pointers to locals, large local arrays)
+// or keeps tables in memory would corrupt its own inputs. Refuse such a build.
+const disassembly = execFileSync('llvm-objdump', ['-d', '-h', out], { encoding: 'utf8' });
+if (/global\.(get|set)|\bDATA\b/.test(disassembly)) {
+  throw new Error(`${out} uses the stack or a data section; keep kernels to registers and the tensors they are given`);
+}
 console.log(`built ${out} from ${sources.length} sources`);

@@ -1,7 +1,8 @@
 /**
  * The workbench's wasm kernels for the ops around the matmuls (wasm/elementwise.c) against core's
  * compositions of stock tfjs ops: values and gradients of bias + GELU (erf and tanh), LayerNorm,
- * add & LayerNorm, and the dense layer (its gradient uses the 2-D transpose and column sums).
+ * add & LayerNorm, the dense layer (its gradient uses the 2-D transpose and column sums), and
+ * softmax cross-entropy (wasm/cross-entropy.c).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../src/train/gradients.js';
@@ -9,7 +10,17 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { registerWasmKernels } from '../src/kernels-wasm/load-node.js';
 import { dense } from '../src/ops/dense.js';
-import { COLUMN_SUM, FUSED_BIAS_GELU_GRAD, FUSED_LAYER_NORM_GRAD, TRANSPOSE_2D, hasFusedKernel, setFusedKernelsEnabled } from '../src/ops/fused.js';
+import { crossEntropy, crossEntropyIgnoring } from '../src/ops/cross-entropy.js';
+import {
+  COLUMN_SUM,
+  FUSED_BIAS_GELU_GRAD,
+  FUSED_LAYER_NORM_GRAD,
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
+  TRANSPOSE_2D,
+  hasFusedKernel,
+  setFusedKernelsEnabled,
+} from '../src/ops/fused.js';
 import { biasGelu } from '../src/ops/gelu.js';
 import { layerNorm } from '../src/ops/layer-norm.js';
 import { maxAbsDiff } from './support/numeric.js';
@@ -38,7 +49,7 @@ function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], upst
 
 describe('wasm elementwise kernels', () => {
   it('are registered for wasm', () => {
-    for (const name of [FUSED_BIAS_GELU_GRAD, FUSED_LAYER_NORM_GRAD, TRANSPOSE_2D, COLUMN_SUM]) expect(hasFusedKernel(name)).toBe(true);
+    for (const name of [FUSED_BIAS_GELU_GRAD, FUSED_LAYER_NORM_GRAD, TRANSPOSE_2D, COLUMN_SUM, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD]) expect(hasFusedKernel(name)).toBe(true);
   });
 
   for (const approximate of ['erf', 'tanh'] as const) {
@@ -50,6 +61,18 @@ describe('wasm elementwise kernels', () => {
       diffs.forEach((d) => expect(d).toBeLessThan(2e-5));
     });
   }
+
+  it('softmax cross-entropy and its gradient match the composition, ignored rows included', () => {
+    // Logits spread as a trained LM's are (up to ±20), over a vocabulary wider than a cache line of rows.
+    const logits = tf.mul(tf.randomNormal([37, 1000], 0, 1, 'float32', 11), 5);
+    const labels = Int32Array.from({ length: 37 }, (_, i) => (i * 389) % 1000);
+    const ignoring = labels.map((label, i) => (i % 5 === 0 ? -100 : label));
+    const diffs = [
+      ...compare((x) => crossEntropy(x as tf.Tensor2D, labels), [logits], 12),
+      ...compare((x) => crossEntropyIgnoring(x as tf.Tensor2D, ignoring), [logits], 13),
+    ];
+    diffs.forEach((d) => expect(d).toBeLessThan(2e-5));
+  });
 
   it('LayerNorm and add & LayerNorm and their gradients match the composition', () => {
     const x = tf.randomNormal([4, 6, 32], 2, 3, 'float32', 4);

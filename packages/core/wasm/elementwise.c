@@ -5,19 +5,7 @@
  * them a third of a training step; here each is one or two passes.
  * Row-major float32; `rows` × `n` means a tensor whose last axis has n elements.
  */
-#define EXPORT(name) __attribute__((export_name(#name)))
-
-/* exp(x), |relative error| < 2e-7, for x in the float range (2^n · e^r with |r| <= ln2/2). */
-static inline float exp_approx(float x) {
-  if (x < -87.0f) return 0.0f;
-  if (x > 88.0f) x = 88.0f;
-  const float log2e = 1.44269504088896341f, ln2_hi = 0.693145751953125f, ln2_lo = 1.42860682030941723212e-6f;
-  float n = __builtin_nearbyintf(x * log2e);
-  float r = (x - n * ln2_hi) - n * ln2_lo;
-  float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
-  union { float f; int i; } scale = { .i = ((int)n + 127) << 23 };
-  return p * scale.f;
-}
+#include "approx.h"
 
 /* erf(x) by Abramowitz & Stegun 7.1.26, |error| < 1.5e-7. */
 static inline float erf_approx(float x) {

@@ -1,6 +1,7 @@
 /**
- * Bias + GELU, (add &) LayerNorm, their gradients, and the 2-D transpose and column sums of the
- * dense layer's gradient, for tfjs' wasm backend (wasm/elementwise.c). Contracts: core's ops/.
+ * Bias + GELU, (add &) LayerNorm, their gradients, the 2-D transpose and column sums of the
+ * dense layer's gradient (wasm/elementwise.c), and softmax cross-entropy with its gradient
+ * (wasm/cross-entropy.c), for tfjs' wasm backend. Contracts: core's ops/.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import {
@@ -10,6 +11,8 @@ import {
   FUSED_BIAS_GELU_GRAD,
   FUSED_LAYER_NORM,
   FUSED_LAYER_NORM_GRAD,
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
   TRANSPOSE_2D,
 } from '../ops/fused.js';
 import type { BiasGeluAttrs } from '../ops/gelu.js';
@@ -66,6 +69,16 @@ export function wasmElementwiseKernels(module: KernelModule): KernelConfig[] {
       const { x } = inputs as Record<string, TensorInfo>;
       const [rows, n] = x.shape;
       return run(backend, [x], [[n, rows]], (i, o) => k.transpose_2d(i[0], o[0], rows, n))[0];
+    }),
+    kernel(SOFTMAX_CROSS_ENTROPY, ({ inputs, backend }) => {
+      const { logits, labels } = inputs as Record<string, TensorInfo>;
+      const [rows, n] = logits.shape;
+      return run(backend, [logits, labels], [[rows]], (i, o) => k.softmax_cross_entropy(i[0], i[1], o[0], rows, n))[0];
+    }),
+    kernel(SOFTMAX_CROSS_ENTROPY_GRAD, ({ inputs, backend }) => {
+      const { dy, logits, labels } = inputs as Record<string, TensorInfo>;
+      const [rows, n] = logits.shape;
+      return run(backend, [dy, logits, labels], [logits.shape], (i, o) => k.softmax_cross_entropy_backward(i[0], i[1], i[2], o[0], rows, n))[0];
     }),
     kernel(COLUMN_SUM, ({ inputs, backend }) => {
       const { x } = inputs as Record<string, TensorInfo>;

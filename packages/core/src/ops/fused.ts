@@ -20,6 +20,9 @@ export const FUSED_BIAS_GELU = 'WbBiasGelu';
 export const FUSED_BIAS_GELU_GRAD = 'WbBiasGeluGrad';
 export const FUSED_LAYER_NORM_GRAD = 'WbLayerNormGrad';
 export const TRANSPOSE_2D = 'WbTranspose2D';
+/** Per-row softmax cross-entropy against integer labels, and its gradient (ops/cross-entropy.ts). */
+export const SOFTMAX_CROSS_ENTROPY = 'WbSoftmaxCrossEntropy';
+export const SOFTMAX_CROSS_ENTROPY_GRAD = 'WbSoftmaxCrossEntropyGrad';
 export const COLUMN_SUM = 'WbColumnSum';
 
 /** True when `kernelName` has a fused kernel for the active backend (and fusing is not disabled). */
