@@ -8,21 +8,9 @@
  * 0 padding; a padded key scores -1e9, as core's composed path does), probs [B, H, Sq, Sk].
  * Build: packages/core/scripts/build-wasm.mjs (clang --target=wasm32 -msimd128, no libc).
  */
-#define EXPORT(name) __attribute__((export_name(#name)))
+#include "approx.h"
 
 static const float MASKED_SCORE = -1e9f;
-
-/* exp(x) for x <= 0 (softmax after subtracting the row max): 2^n · e^r, |r| <= ln2/2, degree-6
-   polynomial; relative error below 2e-7. Below -87 the result underflows to 0, as expf does. */
-static inline float exp_nonpositive(float x) {
-  if (x < -87.0f) return 0.0f;
-  const float log2e = 1.44269504088896341f, ln2_hi = 0.693145751953125f, ln2_lo = 1.42860682030941723212e-6f;
-  float n = __builtin_nearbyintf(x * log2e);
-  float r = (x - n * ln2_hi) - n * ln2_lo;
-  float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 + r * (1.0f / 720))))));
-  union { float f; int i; } scale = { .i = ((int)n + 127) << 23 };
-  return p * scale.f;
-}
 
 static inline float dot(const float *a, const float *b, int d) {
   float s = 0.0f;
@@ -44,7 +32,7 @@ static void probs_row(const float *qi, const float *k, const float *bias, float 
   }
   float sum = 0.0f;
   for (int j = 0; j < sk; j++) {
-    p[j] = exp_nonpositive(p[j] - max);
+    p[j] = exp_approx(p[j] - max);
     sum += p[j];
   }
   float inv = 1.0f / sum;
