@@ -34,6 +34,8 @@ function trainStep() {
     nextSentenceLabels: Int32Array.from({ length: 32 }, () => rng.int(2)),
     maskedIndices,
     maskedLabels: Int32Array.from(maskedIndices, () => 5 + rng.int(7995)),
+    neighborIndices: new Int32Array(0), // the neighbour loss is off, as in BERT's recipe
+    neighborLabels: new Int32Array(0),
   };
   const params = Object.fromEntries(Object.entries(initBertWeights(config, undefined, 1)).map(([k, t]) => [k, tf.variable(t)]));
   const trainer = new Trainer({

@@ -26,6 +26,8 @@ const batch = {
   nextSentenceLabels: Int32Array.from({ length: batchSize }, () => rng.int(2)),
   maskedIndices: Int32Array.from(maskedIndices),
   maskedLabels: Int32Array.from(maskedIndices, () => 5 + rng.int(7995)),
+  neighborIndices: new Int32Array(0), // the neighbour loss is off, as in BERT's recipe
+  neighborLabels: new Int32Array(0),
   tokens: batchSize * seqLength,
 };
 
