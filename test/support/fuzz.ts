@@ -144,7 +144,7 @@ const INTERESTING_U64 = [0n, 1n, 7n, 8n, 0xffn, 0x7fffffffn, 0xffffffffn, 0x1000
  * and duplication. Half of them land in the first `focus` bytes (where headers are).
  */
 export function mutateBytes(input: Uint8Array, rng: Rng, focus = input.length): Uint8Array {
-  let bytes = new Uint8Array(input);
+  let bytes: Uint8Array = new Uint8Array(input);
   const ops = 1 + rng.int(3);
   for (let k = 0; k < ops; k++) {
     const span = rng.next() < 0.5 ? Math.max(1, Math.min(focus, bytes.length)) : Math.max(1, bytes.length);

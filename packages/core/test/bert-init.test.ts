@@ -36,8 +36,8 @@ describe('mimeticAttention', () => {
     for (const layer of [0, 1]) {
       const w = (name: string) => weights[`encoder.layer.${layer}.attention.${name}.weight`] as tf.Tensor2D;
       expect(w('self.query').shape).toEqual([32, 32]);
-      const qk = tf.matMul(w('self.query'), w('self.key'), false, true).arraySync();
-      const vo = tf.matMul(w('self.value'), w('output.dense')).arraySync();
+      const qk = tf.matMul(w('self.query'), w('self.key'), false, true).arraySync() as number[][];
+      const vo = tf.matMul(w('self.value'), w('output.dense')).arraySync() as number[][];
       const diagonal = (m: number[][]) => m.reduce((s, row, i) => s + row[i], 0) / m.length;
       const offDiagonal = (m: number[][]) => Math.sqrt(m.reduce((s, row, i) => s + row.reduce((t, x, j) => t + (i === j ? 0 : x * x), 0), 0) / (m.length * (m.length - 1)));
       expect(diagonal(qk)).toBeCloseTo(0.7, 1);

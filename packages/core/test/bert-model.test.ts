@@ -86,6 +86,7 @@ describeShared(['fixtures', 'tiny-bert'], 'BertModel on tiny-bert', () => {
     const hidden = tf.tidy(() => (bertForward(bert.weights, bert.config, { inputIds: tf.tensor2d([ids], undefined, 'int32') }).lastHiddenState.arraySync() as number[][][])[0][maskAt]);
     // ... through BertLMPredictionHead in plain loops: dense, erf GELU, LayerNorm, the tied decoder + bias, softmax.
     const w = (name: string) => bert.weights[name].arraySync() as number[] & number[][];
+    const matrix = (name: string) => bert.weights[name].arraySync() as number[][];
     const dense = w('cls.predictions.transform.dense.weight'); // [in, out]
     const denseBias = w('cls.predictions.transform.dense.bias');
     const transformed = denseBias.map((b, o) => gelu(hidden.reduce((sum, h, i) => sum + h * dense[i][o], b)));
@@ -94,7 +95,7 @@ describeShared(['fixtures', 'tiny-bert'], 'BertModel on tiny-bert', () => {
     const gamma = w('cls.predictions.transform.LayerNorm.weight');
     const beta = w('cls.predictions.transform.LayerNorm.bias');
     const normed = transformed.map((x, i) => ((x - mu) / Math.sqrt(variance + bert.config.layerNormEps)) * gamma[i] + beta[i]);
-    const embeddings = w('embeddings.word_embeddings.weight'); // [vocab, hidden]
+    const embeddings = matrix('embeddings.word_embeddings.weight'); // [vocab, hidden]
     const decoderBias = w('cls.predictions.bias');
     const logits = embeddings.map((row, v) => row.reduce((sum, e, i) => sum + e * normed[i], decoderBias[v]));
     const max = Math.max(...logits);

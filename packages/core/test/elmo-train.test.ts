@@ -35,7 +35,7 @@ function referenceLoss(weights: ElmoWeights, logits?: (h: number[], target: numb
   const W = ref['softmax/W'];
   const b = ref['softmax/b'];
   const V = W.shape[0];
-  const P = W.shape[1];
+  const P = W.shape[1]!;
   const mapper = new ELMoCharacterMapper();
   let total = 0;
   let count = 0;
@@ -92,7 +92,7 @@ describe('elmoLmLoss', () => {
     const ref = toRef(weights);
     const W = ref['softmax/W'];
     const bias = ref['softmax/b'];
-    const P = W.shape[1];
+    const P = W.shape[1]!;
     const logit = (h: number[], v: number) => bias.data[v] + h.reduce((s, x, k) => s + x * W.data[v * P + k], 0) - Math.log(expectedCount(v));
     const expected = referenceLoss(weights, (h, target) => {
       const z = [logit(h, target), ...sampled.filter((v) => v !== target).map((v) => logit(h, v))];

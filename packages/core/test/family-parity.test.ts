@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
 import { loadModel } from '../src/load.js';
-import type { LanguageModel } from '../src/models/language-model.js';
+import type { LanguageModel, TokenFeatures } from '../src/models/language-model.js';
 import { maxAbsDiff } from './support/numeric.js';
 
 interface ReferenceCase {
@@ -64,7 +64,7 @@ for (const [fixture, family] of [
     });
 
     it('matches every hidden state within 1e-4, one text at a time and padded in one batch', async () => {
-      const alone = [];
+      const alone: TokenFeatures[] = [];
       for (const c of cases) alone.push(...(await model.features([c.text], { allLayers: true })));
       const batched = await model.features(cases.map((c) => c.text), { allLayers: true, batchSize: cases.length });
       cases.forEach((c, i) => {

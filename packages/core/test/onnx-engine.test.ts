@@ -139,14 +139,14 @@ describeShared(['fixtures', 'tiny-bert'], 'onnxruntime engine on tiny-bert', () 
     bert.dispose();
     expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
     const graph = model.graph!;
-    expect(graph.input.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
-    for (const input of graph.input) {
+    expect(graph.input!.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+    for (const input of graph.input!) {
       expect(input.type!.tensorType!.elemType).toBe(onnxProto.onnx.TensorProto.DataType.INT64);
       expect(input.type!.tensorType!.shape!.dim!.map((d) => d.dimParam)).toEqual(['batch_size', 'sequence_length']);
     }
-    expect(graph.output.map((o) => o.name)).toEqual(['last_hidden_state', 'hidden_states.0', 'hidden_states.1', 'hidden_states.2', 'pooler_output']);
-    expect(graph.node.every((n) => !n.domain)).toBe(true);
-    const ops = new Set(graph.node.map((n) => n.opType));
+    expect(graph.output!.map((o) => o.name)).toEqual(['last_hidden_state', 'hidden_states.0', 'hidden_states.1', 'hidden_states.2', 'pooler_output']);
+    expect(graph.node!.every((n) => !n.domain)).toBe(true);
+    const ops = new Set(graph.node!.map((n) => n.opType));
     expect(ops.has('LayerNormalization') && ops.has('Erf')).toBe(true);
   });
 });

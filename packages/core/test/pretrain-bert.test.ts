@@ -297,7 +297,7 @@ describe('bertPretrainingLoss', () => {
     const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 }).batch(new Rng(9), 4);
     const value = (w: number) => {
       const { loss, parts } = bertPretrainingLoss(weights, config, batch, w);
-      return { loss: loss.dataSync()[0], mlm: parts.mlm.dataSync()[0], nsp: parts.nsp.dataSync()[0] };
+      return { loss: loss.dataSync()[0], mlm: parts!.mlm.dataSync()[0], nsp: parts!.nsp.dataSync()[0] };
     };
     const full = value(1);
     expect(full.nsp).toBeGreaterThan(0.3);
@@ -314,10 +314,10 @@ describe('bertPretrainingLoss', () => {
     const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, neighborProb: 0.15 }).batch(new Rng(9), 4);
     expect(batch.neighborIndices.length).toBeGreaterThan(0);
     const { loss, parts } = bertPretrainingLoss(weights, config, batch, 1, 0.5);
-    const [total, mlm, nsp, neighbor] = [loss, parts.mlm, parts.nsp, parts.neighbor].map((t) => t.dataSync()[0]);
+    const [total, mlm, nsp, neighbor] = [loss, parts!.mlm, parts!.nsp, parts!.neighbor].map((t) => t.dataSync()[0]);
     expect(total).toBeCloseTo(mlm + nsp + 0.5 * neighbor, 5);
     // The same number as the masked-LM loss computed with the neighbour positions and labels in its place.
     const asMasked = { ...batch, maskedIndices: batch.neighborIndices, maskedLabels: batch.neighborLabels, neighborIndices: new Int32Array(0), neighborLabels: new Int32Array(0) };
-    expect(bertPretrainingLoss(weights, config, asMasked).parts.mlm.dataSync()[0]).toBeCloseTo(neighbor, 6);
+    expect(bertPretrainingLoss(weights, config, asMasked).parts!.mlm.dataSync()[0]).toBeCloseTo(neighbor, 6);
   });
 });

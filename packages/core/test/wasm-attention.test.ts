@@ -70,7 +70,7 @@ describe('wasm fused attention', () => {
   });
 
   it('matches on a BERT-sized batch (4 × 2 heads × 128 × 64)', () => {
-    const big = [4, 2, 128, 64];
+    const big: [number, number, number, number] = [4, 2, 128, 64];
     const [bq, bk, bv] = [21, 22, 23].map((seed) => tf.randomNormal(big, 0, 1, 'float32', seed) as tf.Tensor4D);
     const keep = tf.concat([tf.ones([4, 100]), tf.zeros([4, 28])], 1);
     const { kernel, composed } = bothPaths(() => attention(bq, bk, bv, keep).context);
