@@ -131,7 +131,7 @@ describe('runFinetuning', () => {
     expect(fullLoss(full, zeroed)).not.toBeCloseTo(fullLoss(full, start), 3);
     // The same run both ways: every epoch's loss and dev metrics agree.
     const frozenAll = { ...settings, epochs: 3, freeze: config.numHiddenLayers };
-    const runs = [];
+    const runs: Array<{ epochs: EpochResult[]; result: Awaited<ReturnType<typeof runFinetuning>> }> = [];
     for (const task of [full, cached]) {
       const epochs: EpochResult[] = [];
       const result = await runFinetuning({ config, weights: base }, task, frozenAll, { onEpoch: (e) => epochs.push(e) });

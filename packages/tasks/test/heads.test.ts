@@ -34,7 +34,7 @@ function inputs(texts: Array<string | [string, string]>) {
 describe('heads', () => {
   it('sequence classification: [batch, numLabels], the pooler\'s tanh(W·h[CLS] + b) or the raw [CLS] state · W + b, pairs included', () => {
     // A bias that is not zero, so that leaving it out shows.
-    const weights = { ...base, ...initSequenceClassificationHead(config, 3, 1), 'classifier.bias': tf.tensor1d([0.5, -0.25, 1]) };
+    const weights: BertWeights = { ...base, ...initSequenceClassificationHead(config, 3, 1), 'classifier.bias': tf.tensor1d([0.5, -0.25, 1]) };
     const { padded } = inputs(['the film is good', 'bad', ['the film was good', 'and very great']]);
     expect(padded.tokenTypeIds.slice(2 * padded.seq, 3 * padded.seq)).toContain(1);
     const pooled = tf.tidy(() => sequenceClassificationLogits(weights, config, toBertInputs(padded)));
@@ -63,7 +63,7 @@ describe('heads', () => {
   it('token classification: [batch, seq, numLabels], each token\'s last hidden state · W + b', () => {
     const head = initTokenClassificationHead(config, 5, 1);
     // A bias that is not zero, so that leaving it out shows.
-    const weights = { ...base, ...head, 'classifier.bias': tf.tensor1d([0.5, -0.25, 0, 1, -1]) };
+    const weights: BertWeights = { ...base, ...head, 'classifier.bias': tf.tensor1d([0.5, -0.25, 0, 1, -1]) };
     const { padded } = inputs(['johanson visited montreal', 'paris']);
     const logits = tf.tidy(() => tokenClassificationLogits(weights, config, toBertInputs(padded)));
     expect(logits.shape).toEqual([2, padded.seq, 5]);
@@ -74,7 +74,7 @@ describe('heads', () => {
 
   it('question answering: start and end logits [batch, seq], columns 0 and 1 of hidden · W + b', () => {
     const head = initQuestionAnsweringHead(config, 1);
-    const weights = { ...base, ...head, 'qa_outputs.bias': tf.tensor1d([0.75, -0.5]) };
+    const weights: BertWeights = { ...base, ...head, 'qa_outputs.bias': tf.tensor1d([0.75, -0.5]) };
     const { padded } = inputs([['who went to paris ?', 'anna smith went to paris .'], ['where ?', 'berlin']]);
     const { startLogits, endLogits } = questionAnsweringLogits(weights, config, toBertInputs(padded));
     expect(startLogits.shape).toEqual([2, padded.seq]);
