@@ -47,6 +47,7 @@ describe('work bars', () => {
       nextBatch: () => ({ batch: 3, tokens: 1 }),
       totalSteps: 5,
       learningRate: 0.1,
+      seed: 0,
     });
     while (!trainer.done) trainer.step();
     expect(bars()).toBe(1);

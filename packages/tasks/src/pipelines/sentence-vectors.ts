@@ -35,8 +35,7 @@ export interface SentenceVectorOptions {
 
 export async function sentenceVectors(model: BertParts, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
   const { config, tokenizer } = model;
-  const pooling = options.pooling ?? 'cls';
-  const layer = options.layer ?? config.numHiddenLayers;
+  const { pooling, layer } = sentenceVectorRecipe(model, options) as { pooling: SentencePooling; layer: number };
   if (!Number.isInteger(layer) || layer < 0 || layer > config.numHiddenLayers) {
     throw new Error(`layer must be 0..${config.numHiddenLayers}, got ${layer}`);
   }
@@ -74,15 +73,15 @@ export async function sentenceVectors(model: BertParts, texts: readonly string[]
  */
 export async function elmoSentenceVectors(model: ElmoModel, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
   const top = model.numLayers - 1;
-  const layer = options.layer ?? top;
-  if (!Number.isInteger(layer) || layer < 0 || layer > top) throw new Error(`layer must be 0..${top} for this ELMo, got ${layer}`);
+  const { layer } = sentenceVectorRecipe(model, options);
+  if (layer !== 'average' && (!Number.isInteger(layer) || layer < 0 || layer > top)) throw new Error(`layer must be 0..${top} for this ELMo, got ${layer}`);
   const words = texts.map((text) => model.splitWords(text).map((w) => w.text));
   const dim = model.dim;
   const vectors: Float32Array[] = new Array(texts.length);
   for (const batch of lengthSortedBatches(words.map((w) => w.length), options.batchSize ?? 32)) {
     const { layers, mask } = model.run(batch.map((i) => words[i]));
     const pooled = tf.tidy(() => {
-      const chosen = options.averageLayers ? tf.div(tf.addN(layers), layers.length) : layers[layer];
+      const chosen = layer === 'average' ? tf.div(tf.addN(layers), layers.length) : layers[layer];
       const m = tf.expandDims(mask, 2);
       return tf.div(tf.sum(tf.mul(chosen, m), 1), tf.maximum(tf.sum(m, 1), 1)); // an empty text gives zeros, not NaN
     });
