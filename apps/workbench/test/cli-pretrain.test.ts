@@ -101,6 +101,27 @@ describe('wb pretrain elmo', () => {
     expect(sentence.words.map((w) => w.word)).toEqual(['the', 'bank', 'of', 'the', 'river']);
     model.dispose();
 
+    // A held-out corpus is scored every --eval-every steps, and scoring it changes nothing in the training.
+    const heldOutCorpus = join(dir, 'elmo-held-out');
+    mkdirSync(heldOutCorpus);
+    writeFileSync(join(heldOutCorpus, 'other.txt'), 'the water ran past the bank\n\nshe paid the clerk every coin\n');
+    const evaluated = join(dir, 'elmo-evaluated');
+    const withEval = await wbRun([...args(evaluated), '--eval-corpus', heldOutCorpus, '--eval-every', '8']);
+    expect(withEval.code, withEval.stderr).toBe(0);
+    expect(lossColumn(evaluated)).toEqual(losses);
+    const curve = readFileSync(join(evaluated, 'eval.csv'), 'utf8').trim().split('\n');
+    expect(curve[0]).toMatch(/^step,tokens,loss,perplexity$/);
+    const perplexities = curve.slice(1).map((line) => Number(line.split(',')[3]));
+    expect(curve.slice(1).map((line) => Number(line.split(',')[0]))).toEqual([8, 16]);
+    const { heldOut } = JSON.parse(withEval.stdout);
+    expect(heldOut.targets).toBe(2 * (6 + 1 + 6 + 1)); // two sentences of six words, each word and the end, both ways
+    expect(heldOut.perplexity).toBeCloseTo(perplexities[1], 3);
+    // Every word of these sentences is in the training vocabulary, so a model that learned anything
+    // beats a uniform guess over the 40 words; the unigram baseline comes from the training counts.
+    expect(heldOut.perplexity).toBeLessThan(40);
+    expect(heldOut.unigramPerplexity).toBeGreaterThan(5);
+    expect(heldOut.unigramPerplexity).toBeLessThan(40);
+
     const killed = join(dir, 'elmo-killed');
     await killAfterCheckpoint(args(killed), killed, 8);
     const resumed = await wbRun([...args(killed), '--resume']);

@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { elmoVariables, initElmoWeights, parseElmoOptions, type ElmoWeights } from '../src/models/elmo/index.js';
+import { buildElmoVocabulary } from '../src/pretrain/elmo-data.js';
+import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from '../src/pretrain/elmo-eval.js';
 import { elmoLmLoss, logUniformSample, type ElmoLmLossOptions } from '../src/pretrain/elmo-loss.js';
 import { Rng } from '../src/train/rng.js';
 import { batchToElmoCharIds, ELMoCharacterMapper } from '../src/tokenize/elmo-chars.js';
@@ -186,5 +188,55 @@ describe('elmoLmLoss', () => {
     const withSoftmax = initElmoWeights(options, { seed: 7, vocabSize: 4 });
     expect(() => elmoLmLoss(withSoftmax, options, { charIds, wordIds }, LOSS)).toThrow(/word id \d+ outside the softmax vocabulary of 4/);
     tf.dispose([charIds, ...Object.values(weights), ...Object.values(withSoftmax)]);
+  });
+});
+
+describe('held-out evaluation', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('scores every word and sentence end in both directions, whatever the batching', () => {
+    const vocabulary = buildElmoVocabulary(SENTENCES, VOCAB.length);
+    const weights = initElmoWeights(options, { seed: 9, vocabSize: vocabulary.words.length });
+    const one = (batches: ReturnType<typeof heldOutElmoBatches>) => {
+      const result = evaluateHeldOutElmo(weights, options, batches);
+      tf.dispose(batches.map((b) => b.charIds));
+      return result;
+    };
+    const together = one(heldOutElmoBatches(SENTENCES, vocabulary, { batchSize: 3, maxWords: 20 }));
+    const apart = one(heldOutElmoBatches(SENTENCES, vocabulary, { batchSize: 1, maxWords: 20 }));
+    expect(together.targets).toBe(2 * (7 + 5 + 5)); // six, four and four words, each with its end
+    expect(apart.targets).toBe(together.targets);
+    // Sentences of different lengths weigh by their targets, and padding in a batch changes nothing.
+    expect(together.loss).toBeCloseTo(apart.loss, 5);
+    expect(together.perplexity).toBeCloseTo(Math.exp(together.loss), 5);
+    // One batch of all three is the loss the training objective gives with the full softmax.
+    const chars = batchToElmoCharIds(SENTENCES);
+    const charIds = tf.tensor3d(chars.ids, chars.shape, 'int32');
+    const loss = elmoLmLoss(weights, options, { charIds, wordIds: SENTENCES.map((s) => s.map((w) => vocabulary.ids.get(w)!)) }, LOSS);
+    expect(together.loss).toBeCloseTo(loss.dataSync()[0], 5);
+    tf.dispose([loss, charIds, ...Object.values(weights)]);
+  });
+
+  it('takes sentences spread over the corpus, cut to maxWords', () => {
+    const corpus = Array.from({ length: 10 }, (_, i) => (i === 3 ? [] : ['w' + i, 'x', 'y']));
+    const vocabulary = buildElmoVocabulary(corpus, 20);
+    const batches = heldOutElmoBatches(corpus, vocabulary, { batchSize: 2, maxWords: 2 }, 3);
+    expect(batches.map((b) => b.wordIds.length)).toEqual([2, 1]);
+    expect(batches.flatMap((b) => b.wordIds).map((ids) => vocabulary.words[ids[0]])).toEqual(['w0', 'w4', 'w7']);
+    expect(batches.every((b) => b.wordIds.every((ids) => ids.length === 2))).toBe(true);
+    tf.dispose(batches.map((b) => b.charIds));
+  });
+
+  it('has a unigram baseline from the training targets, add-one smoothed', () => {
+    const train = [['a', 'b'], ['a'], []];
+    const vocabulary = buildElmoVocabulary(train, 10); // <S> </S> <UNK> a b
+    const batches = heldOutElmoBatches([['a'], ['c']], vocabulary, { batchSize: 2, maxWords: 5 });
+    // Counts (1 + targets): a 1+4, b 1+2, <S> 1+2, </S> 1+2, <UNK> 1; total 15.
+    // Held out: "a" (a twice, <S>, </S>) and "c" (<UNK> twice, <S>, </S>): 8 targets.
+    const expected = -(2 * Math.log(5 / 15) + 2 * Math.log(1 / 15) + 4 * Math.log(3 / 15)) / 8;
+    expect(elmoUnigramBaseline(train, vocabulary, batches)).toBeCloseTo(expected, 10);
+    tf.dispose(batches.map((b) => b.charIds));
   });
 });

@@ -111,6 +111,8 @@ export function pretrainCommand(): Command {
     .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
     .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, e.maxGradNorm)
     .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
+    .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
+    .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
     .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
     .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')

@@ -23,7 +23,7 @@ export function readElmoSentences(corpus: string): string[][] {
   return sentences;
 }
 
-interface ElmoVocabulary {
+export interface ElmoVocabulary {
   /** The special words, then the most frequent words (ties in code-point order, so it is reproducible). */
   words: string[];
   ids: Map<string, number>;
@@ -37,6 +37,11 @@ export function buildElmoVocabulary(sentences: string[][], vocabSize: number): E
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
   const words = [...ELMO_SPECIAL_WORDS, ...ranked.filter((w) => !ELMO_SPECIAL_WORDS.includes(w)).slice(0, vocabSize - ELMO_SPECIAL_WORDS.length)];
   return { words, ids: new Map(words.map((w, i) => [w, i])), counts };
+}
+
+/** The softmax ids of a sentence's words (<UNK> for the words outside the vocabulary). */
+export function elmoWordIds(words: string[], vocabulary: ElmoVocabulary): number[] {
+  return words.map((w) => vocabulary.ids.get(w) ?? UNK_ID);
 }
 
 export interface ElmoTrainingBatch extends ElmoLmBatch {
@@ -65,7 +70,7 @@ export function sampleElmoBatch(
   const chars = batchToElmoCharIds(words);
   const batch: ElmoTrainingBatch = {
     charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'),
-    wordIds: words.map((s) => s.map((w) => vocabulary.ids.get(w) ?? UNK_ID)),
+    wordIds: words.map((s) => elmoWordIds(s, vocabulary)),
     wordChars: chars.wordChars,
     negativesSeed: rng.int(2 ** 32),
   };

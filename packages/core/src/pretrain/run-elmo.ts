@@ -15,7 +15,8 @@ import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weight
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { buildElmoVocabulary, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
-import { elmoLmLoss } from './elmo-loss.js';
+import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from './elmo-eval.js';
+import { elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
 
 export interface ElmoPretrainSettings {
   corpus: string;
@@ -36,6 +37,12 @@ export interface ElmoPretrainSettings {
   negatives: number;
   maxGradNorm: number;
   seed: number;
+  /**
+   * A corpus folder not trained on: its full-softmax perplexity every `evalEvery` steps goes to
+   * `eval.csv` (see elmo-eval.ts). Not part of the recorded settings: it does not change the training.
+   */
+  evalCorpus?: string;
+  evalEvery?: number;
 }
 
 export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
@@ -121,15 +128,37 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
     // bilm-tf trains without weight decay.
     adamw: { weightDecay: 0 },
   });
-  const recorded = { ...settings, corpus: undefined };
-  if (!runTraining(trainer, outDir, recorded, options)) return { stopped: true, trainer };
+  const { evalCorpus, evalEvery, ...trainingSettings } = settings;
+  const recorded = { ...trainingSettings, corpus: undefined };
+  let evaluate: TrainingRunHooks['evaluate'];
+  let heldOutSummary: Record<string, number | string> | undefined;
+  let heldOut: ElmoLmBatch[] = [];
+  if (evalCorpus) {
+    heldOut = heldOutElmoBatches(readElmoSentences(evalCorpus), vocabulary, { batchSize: 32, maxWords: settings.maxWords });
+    const unigram = elmoUnigramBaseline(sentences, vocabulary, heldOut);
+    log(`held-out: ${heldOut.reduce((n, b) => n + b.wordIds.length, 0)} sentences from ${evalCorpus}; unigram baseline perplexity ${Math.exp(unigram).toFixed(1)}`);
+    evaluate = {
+      every: evalEvery ?? 200,
+      run: () => {
+        const m = evaluateHeldOutElmo(params, options_, heldOut);
+        heldOutSummary = { corpus: evalCorpus, targets: m.targets, unigramPerplexity: Math.exp(unigram), loss: m.loss, perplexity: m.perplexity };
+        return { loss: m.loss, perplexity: m.perplexity };
+      },
+    };
+  }
+  const finished = runTraining(trainer, outDir, recorded, { ...options, evaluate });
+  tf.dispose(heldOut.map((b) => b.charIds));
+  if (!finished) return { stopped: true, trainer };
 
   // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
   const model = Object.fromEntries(Object.entries(params).filter(([name]) => name !== elmoNames.softmaxWeight && name !== elmoNames.softmaxBias));
   await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
   writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
-  const summary = trainingSummary('ELMo biLM', settings, trainer, { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss) });
+  const summary = {
+    ...trainingSummary('ELMo biLM', settings, trainer, { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss) }),
+    heldOut: heldOutSummary,
+  };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, summary };
 }
