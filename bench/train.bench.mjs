@@ -3,13 +3,16 @@
 //    tfjs's own fused matMul gradient (transposeA/transposeB matmuls), same shapes, same run.
 // 2. The LM loss of a GPT batch (4,096 positions × 8,000 tokens) forward + backward: core's
 //    crossEntropy (one custom gradient) against tfjs' autodiff through logSoftmax, a one-hot and a sum.
-// 3. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
+// 3. An ELMo pretraining step (elmo-mini's shape: char CNN, 2 × LSTM 512/128 each way, sampled
+//    softmax over 20,000 words; 64 sentences of up to 20 words): core's kernels (among them the
+//    heap-view Slice/Unpack/SplitV the LSTM's time steps are cut with) against tfjs' stock ones.
+// 4. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
 //    today's path against the wasm kernels and threads (see below).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { backendName, crossEntropy, dense } from '@wb/core';
+import { backendName, batchToElmoCharIds, crossEntropy, dense, elmoLmLoss, elmoVariables, initElmoWeights, parseElmoOptions, Rng, setFusedKernelsEnabled, Trainer } from '@wb/core';
 import { defaultThreadCount, initNodeBackend } from '@wb/core/node';
 import { trainPeers } from './peers/train-peers.mjs';
 
@@ -73,7 +76,49 @@ function time(run, repeats) {
   tf.dispose([logits, labels]);
 }
 
-// 3. The bert-mini training step on a fixed full batch, each configuration in its own process:
+{
+  const options = parseElmoOptions(
+    {
+      lstm: { dim: 512, projection_dim: 128, n_layers: 2, cell_clip: 3, proj_clip: 3, use_skip_connections: true },
+      char_cnn: { embedding: { dim: 16 }, filters: [[1, 32], [2, 32], [3, 64], [4, 128], [5, 128]], n_highway: 1, n_characters: 262, max_characters_per_token: 50, activation: 'relu' },
+      n_tokens_vocab: 20000,
+    },
+    'bench',
+  );
+  const rng = new Rng(3);
+  const words = Array.from({ length: 64 }, () => Array.from({ length: 14 + rng.int(7) }, () => `w${rng.int(3000)}`));
+  const chars = batchToElmoCharIds(words);
+  const batch = { charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'), wordIds: words.map((s) => s.map(() => 3 + rng.int(19000))), wordChars: chars.wordChars };
+  const tokens = words.reduce((n, s) => n + s.length, 0);
+  const run = () => {
+    const params = elmoVariables(initElmoWeights(options, { seed: 0, vocabSize: 20000 }));
+    const lossOptions = { bosId: 0, eosId: 1, softmax: 'sampled', numSampled: 1024, seed: 1 };
+    const trainer = new Trainer({ params, lossFn: (b) => ({ loss: elmoLmLoss(params, options, b, lossOptions) }), nextBatch: () => ({ batch, tokens }), totalSteps: 10, learningRate: 1e-3, warmupSteps: 1, maxGradNorm: 1, seed: 1, adamw: { weightDecay: 0 } });
+    const losses = [];
+    const seconds = time(() => losses.push(trainer.step().loss), 3);
+    tf.dispose(Object.values(params));
+    return { seconds, losses };
+  };
+  const ours = run();
+  setFusedKernelsEnabled(false);
+  const stock = run();
+  setFusedKernelsEnabled(true);
+  console.log(
+    JSON.stringify({
+      bench: 'train',
+      case: 'elmo-mini pretraining step, 64 sentences',
+      backend: backendName(),
+      kernels_s: +ours.seconds.toFixed(2),
+      tfjs_stock_s: +stock.seconds.toFixed(2),
+      words_per_s: Math.round(tokens / ours.seconds),
+      speedup: +(stock.seconds / ours.seconds).toFixed(2),
+      losses_agree: ours.losses.every((loss, i) => Math.abs(loss - stock.losses[i]) <= 1e-4 * Math.abs(stock.losses[i])),
+    }),
+  );
+  batch.charIds.dispose();
+}
+
+// 4. The bert-mini training step on a fixed full batch, each configuration in its own process:
 //    "today" is one thread on tfjs' stock kernels (the workbench before its wasm kernels and threads),
 //    then the wasm kernels on one thread and on every core. The losses must agree.
 const cores = defaultThreadCount();

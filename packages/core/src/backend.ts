@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { webGlIsEmulated, webGpuIsEmulated } from './emulated-gpu.js';
+import { useHeapViewSlices } from './kernels-wasm/slice.js';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -25,6 +26,7 @@ let chosen: BackendName | undefined;
 
 /** Initialises the first backend that works and returns its name. Idempotent. */
 export async function initBackend(requested?: string): Promise<BackendName> {
+  useHeapViewSlices();
   const override = requested ?? (isNode ? process.env.WB_BACKEND : undefined);
   if (chosen && (!override || override === chosen)) return chosen;
   const order = override ? [override as BackendName] : await defaultBackendOrder();

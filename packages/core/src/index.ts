@@ -40,6 +40,7 @@ export {
   type WordPieceTrainerOptions,
   type WordPieceTrainingResult,
 } from './tokenize/index.js';
+export { batchToElmoCharIds } from './tokenize/elmo-chars.js';
 export {
   FUSED_ADD_LAYER_NORM,
   FUSED_ATTENTION,
@@ -68,6 +69,7 @@ export { BertModel, type BertInput, type BertRun, type BertRunOptions, type Fill
 export { tfjsBertEncoder, withoutPooler, type BertBatch, type BertEncodeOptions, type BertEncoder } from './models/bert-encoder.js';
 export {
   ElmoModel,
+  elmoVariables,
   initElmoWeights,
   parseElmoOptions,
   scalarMix,
@@ -136,5 +138,6 @@ export {
 } from './train/trainer.js';
 export type { MaskReplacement, PretrainingBatch } from './pretrain/bert-data.js';
 export { bertPretrainingLoss } from './pretrain/bert-loss.js';
+export { elmoLmLoss, type ElmoLmBatch, type ElmoLmLossOptions } from './pretrain/elmo-loss.js';
 export type { CausalLmBatch } from './pretrain/gpt-data.js';
 export { perplexity } from './pretrain/gpt-loss.js';

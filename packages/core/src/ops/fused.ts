@@ -37,3 +37,7 @@ let fusedKernelsDisabled = false;
 export function setFusedKernelsEnabled(enabled: boolean): void {
   fusedKernelsDisabled = !enabled;
 }
+
+export function fusedKernelsEnabled(): boolean {
+  return !fusedKernelsDisabled;
+}
