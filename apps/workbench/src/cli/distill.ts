@@ -1,14 +1,12 @@
 /** `wb distill`: a DistilBERT student from a BERT teacher (Sanh et al. 2019), resumable (`--resume`). */
 import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
-import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
-import { checkOutFolder, progress } from './pretrain.js';
-
-const maskReplacement = oneOf('bert', 'mask');
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
 
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;
-  return new Command('distill')
+  const command = new Command('distill')
     .description("Distil a BERT into a DistilBERT student (half the layers, from every other teacher layer; soft targets + MLM + cosine losses); writes a Hugging Face DistilBertForMaskedLM folder")
     .requiredOption('--teacher <dir>', 'BERT folder with its masked-LM head (e.g. models/bert-mini)')
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files (one sentence per line, blank lines between documents)')
@@ -24,18 +22,10 @@ export function distillCommand(): Command {
     .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
     .option('--seed <n>', 'seed for the data', nonNegativeInt, d.seed)
     .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM losses', probability, d.maskProb)
-    .option('--mask-replacement <how>', 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]', maskReplacement, d.maskReplacement)
+    .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
     .option('--temperature <t>', 'softmax temperature of the soft targets', positiveNumber, d.temperature)
     .option('--alpha-ce <x>', 'weight of the soft-target cross-entropy', nonNegativeNumber, d.alphaCe)
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
-    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
-    .option('--resume', 'continue from the training state in --out')
-    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
-    .action(async (opts) => {
-      const { out, resume, force, checkpointEvery, ...settings } = opts;
-      checkOutFolder(out, { resume, force });
-      const result = await distill(out, settings, { resume, checkpointEvery, ...progress('distill', 'distill') });
-      if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    });
+    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos);
+  return asTrainingRun(command, 'distill', distill);
 }

@@ -1,156 +1,98 @@
 /** `wb pretrain bert|elmo|gpt`: pretraining from scratch on a corpus folder, resumable (`--resume`). */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt, type StepRecord } from '@wb/core/node';
+import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
-import { ProgressBar } from './progress.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
 
-const maskReplacement = oneOf('bert', 'mask');
 const positionInit = oneOf('normal', 'sinusoidal');
 const attentionInit = oneOf('normal', 'mimetic');
-
-/**
- * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what
- * is there: a pretraining run's folder holds hours of work, and a typo in a second command's
- * `--out` would otherwise overwrite it without a word.
- */
-export function checkOutFolder(out: string, options: { resume?: boolean; force?: boolean }): void {
-  // Starting over: the old run's training state must not be resumed by a later --resume.
-  if (options.force && !options.resume) rmSync(join(out, 'train-state'), { recursive: true, force: true });
-  if (options.resume || options.force || !existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a folder`);
-  const entries = readdirSync(out);
-  if (entries.length === 0) return;
-  throw new Error(
-    `--out ${out} already exists and holds ${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', ...' : ''}; ` +
-      'pass --resume to continue its run, --force to start over and overwrite it, or choose another --out',
-  );
-}
-
-/** Log lines and a progress bar for a training command (`wb pretrain <label>`, or `wb <command>`). */
-export function progress(label: string, command = `pretrain ${label}`) {
-  let bar: ProgressBar | undefined;
-  let tokens = 0;
-  const started = performance.now();
-  return {
-    onLog: (message: string) => process.stderr.write(`wb ${command}: ${message}\n`),
-    onStep: (record: StepRecord, total: number) => {
-      bar ??= new ProgressBar(total - record.step + 1, command, 'steps');
-      tokens += record.tokens;
-      const tokensPerSecond = tokens / ((performance.now() - started) / 1000);
-      const parts = Object.entries(record.parts)
-        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
-        .join(' ');
-      bar.tick(
-        1,
-        `step ${record.step} loss ${record.loss.toFixed(3)}${parts ? ` (${parts})` : ''} lr ${record.learningRate.toExponential(2)} ${tokensPerSecond.toFixed(0)} tok/s`,
-      );
-    },
-  };
-}
 
 export function pretrainCommand(): Command {
   const command = new Command('pretrain').description('Pretrain a model from scratch on a corpus folder (one sentence per line, blank lines between documents)');
   const d = BERT_PRETRAIN_DEFAULTS;
-  command
-    .command('bert')
-    .description('BERT with masked-LM + next-sentence prediction; writes a Hugging Face BertForPreTraining folder')
-    .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
-    .requiredOption('--vocab <file>', 'vocab.txt (e.g. from `wb vocab`)')
-    .requiredOption('--out <dir>', 'output folder (model, loss.csv, training.json, train-state/)')
-    .option('--layers <n>', 'transformer layers', positiveInt, d.layers)
-    .option('--hidden <n>', 'hidden size', positiveInt, d.hidden)
-    .option('--heads <n>', 'attention heads', positiveInt, d.heads)
-    .option('--intermediate <n>', 'feed-forward size', positiveInt, d.intermediate)
-    .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, d.maxLength)
-    .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
-    .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
-    .option('--steps <n>', 'updates', positiveInt, d.steps)
-    .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
-    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
-    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
-    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, d.seed)
-    .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
-    .option('--mask-replacement <how>', 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]', maskReplacement, d.maskReplacement)
-    .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
-    .option('--neighbor-weight <x>', 'weight of an auxiliary loss: visible tokens predict their right neighbour through the MLM decoder (0: off, as BERT)', nonNegativeNumber, d.neighborWeight)
-    .option('--position-init <how>', 'position embeddings start as normal(0, 0.02) (BERT) or as sinusoids of the same spread', positionInit, d.positionInit)
-    .option('--attention-init <how>', 'attention weights start as normal(0, 0.02) (BERT) or mimetic: W_q·W_kᵀ ≈ 0.7·I, W_v·W_o ≈ −0.4·I (Trockman & Kolter 2023)', attentionInit, d.attentionInit)
-    .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')
-    .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
-    .option('--resume', 'continue from the training state in --out')
-    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
-    .action(async (opts) => {
-      const { out, resume, force, checkpointEvery, ...settings } = opts;
-      checkOutFolder(out, { resume, force });
-      const result = await pretrainBert(out, settings, { resume, checkpointEvery, ...progress('bert') });
-      if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    });
+  asTrainingRun(
+    command
+      .command('bert')
+      .description('BERT with masked-LM + next-sentence prediction; writes a Hugging Face BertForPreTraining folder')
+      .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
+      .requiredOption('--vocab <file>', 'vocab.txt (e.g. from `wb vocab`)')
+      .requiredOption('--out <dir>', 'output folder (model, loss.csv, training.json, train-state/)')
+      .option('--layers <n>', 'transformer layers', positiveInt, d.layers)
+      .option('--hidden <n>', 'hidden size', positiveInt, d.hidden)
+      .option('--heads <n>', 'attention heads', positiveInt, d.heads)
+      .option('--intermediate <n>', 'feed-forward size', positiveInt, d.intermediate)
+      .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, d.maxLength)
+      .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
+      .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
+      .option('--steps <n>', 'updates', positiveInt, d.steps)
+      .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
+      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
+      .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
+      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
+      .option('--seed <n>', 'seed for weights and data', nonNegativeInt, d.seed)
+      .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
+      .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
+      .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
+      .option('--neighbor-weight <x>', 'weight of an auxiliary loss: visible tokens predict their right neighbour through the MLM decoder (0: off, as BERT)', nonNegativeNumber, d.neighborWeight)
+      .option('--position-init <how>', 'position embeddings start as normal(0, 0.02) (BERT) or as sinusoids of the same spread', positionInit, d.positionInit)
+      .option('--attention-init <how>', 'attention weights start as normal(0, 0.02) (BERT) or mimetic: W_q·W_kᵀ ≈ 0.7·I, W_v·W_o ≈ −0.4·I (Trockman & Kolter 2023)', attentionInit, d.attentionInit)
+      .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')
+      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
+    'pretrain bert',
+    pretrainBert,
+  );
 
   const e = ELMO_PRETRAIN_DEFAULTS;
-  command
-    .command('elmo')
-    .description('An ELMo biLM (char CNN + highway + 2-layer LSTM with projection, both directions); writes AllenNLP options.json + weights.hdf5')
-    .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
-    .requiredOption('--out <dir>', 'output folder (model, vocab of the softmax, loss.csv, training.json, train-state/)')
-    .option('--vocab-size <n>', 'words in the softmax vocabulary (most frequent; others are <UNK>)', positiveInt, e.vocabSize)
-    .option('--layers <n>', 'LSTM layers', positiveInt, e.layers)
-    .option('--lstm-dim <n>', 'LSTM cell size', positiveInt, e.lstmDim)
-    .option('--projection-dim <n>', 'LSTM projection (output) size', positiveInt, e.projectionDim)
-    .option('--filters <spec>', 'char CNN filters as width:count,... ', e.filters)
-    .option('--highway <n>', 'highway layers', nonNegativeInt, e.highway)
-    .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
-    .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
-    .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
-    .option('--steps <n>', 'updates', positiveInt, e.steps)
-    .option('--lr <x>', 'peak learning rate', positiveNumber, e.lr)
-    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, e.warmup)
-    .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, e.maxGradNorm)
-    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
-    .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
-    .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
-    .option('--resume', 'continue from the training state in --out')
-    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
-    .action(async (opts) => {
-      const { out, resume, force, checkpointEvery, ...settings } = opts;
-      checkOutFolder(out, { resume, force });
-      const result = await pretrainElmo(out, settings, { resume, checkpointEvery, ...progress('elmo') });
-      if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    });
+  asTrainingRun(
+    command
+      .command('elmo')
+      .description('An ELMo biLM (char CNN + highway + 2-layer LSTM with projection, both directions); writes AllenNLP options.json + weights.hdf5')
+      .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
+      .requiredOption('--out <dir>', 'output folder (model, vocab of the softmax, loss.csv, training.json, train-state/)')
+      .option('--vocab-size <n>', 'words in the softmax vocabulary (most frequent; others are <UNK>)', positiveInt, e.vocabSize)
+      .option('--layers <n>', 'LSTM layers', positiveInt, e.layers)
+      .option('--lstm-dim <n>', 'LSTM cell size', positiveInt, e.lstmDim)
+      .option('--projection-dim <n>', 'LSTM projection (output) size', positiveInt, e.projectionDim)
+      .option('--filters <spec>', 'char CNN filters as width:count,... ', e.filters)
+      .option('--highway <n>', 'highway layers', nonNegativeInt, e.highway)
+      .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
+      .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
+      .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
+      .option('--steps <n>', 'updates', positiveInt, e.steps)
+      .option('--lr <x>', 'peak learning rate', positiveNumber, e.lr)
+      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, e.warmup)
+      .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
+      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, e.maxGradNorm)
+      .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
+      .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
+      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
+    'pretrain elmo',
+    pretrainElmo,
+  );
   const g = GPT_PRETRAIN_DEFAULTS;
-  command
-    .command('gpt')
-    .description('A GPT-2 (decoder, causal LM) on a byte-level BPE; writes a Hugging Face GPT2LMHeadModel folder and its held-out perplexity')
-    .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
-    .requiredOption('--tokenizer <dir>', 'folder with vocab.json + merges.txt (e.g. from `wb vocab --type bpe`)')
-    .requiredOption('--out <dir>', 'output folder (model, tokenizer, loss.csv, training.json, train-state/)')
-    .option('--layers <n>', 'transformer blocks', positiveInt, g.layers)
-    .option('--hidden <n>', 'hidden size', positiveInt, g.hidden)
-    .option('--heads <n>', 'attention heads', positiveInt, g.heads)
-    .option('--inner <n>', 'MLP size', positiveInt, g.inner)
-    .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, g.maxLength)
-    .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
-    .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
-    .option('--steps <n>', 'updates', positiveInt, g.steps)
-    .option('--lr <x>', 'peak learning rate', positiveNumber, g.lr)
-    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, g.warmup)
-    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, g.weightDecay)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, g.maxGradNorm)
-    .option('--held-out-every <n>', 'hold every n-th document out of training, for perplexity (0: none)', nonNegativeInt, g.heldOutEvery)
-    .option('--seed <n>', 'seed for weights and data', nonNegativeInt, g.seed)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
-    .option('--resume', 'continue from the training state in --out')
-    .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
-    .action(async (opts) => {
-      const { out, resume, force, checkpointEvery, ...settings } = opts;
-      checkOutFolder(out, { resume, force });
-      const result = await pretrainGpt(out, settings, { resume, checkpointEvery, ...progress('gpt') });
-      if (result.summary) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    });
+  asTrainingRun(
+    command
+      .command('gpt')
+      .description('A GPT-2 (decoder, causal LM) on a byte-level BPE; writes a Hugging Face GPT2LMHeadModel folder and its held-out perplexity')
+      .requiredOption('--corpus <dir>', 'corpus folder of .txt files')
+      .requiredOption('--tokenizer <dir>', 'folder with vocab.json + merges.txt (e.g. from `wb vocab --type bpe`)')
+      .requiredOption('--out <dir>', 'output folder (model, tokenizer, loss.csv, training.json, train-state/)')
+      .option('--layers <n>', 'transformer blocks', positiveInt, g.layers)
+      .option('--hidden <n>', 'hidden size', positiveInt, g.hidden)
+      .option('--heads <n>', 'attention heads', positiveInt, g.heads)
+      .option('--inner <n>', 'MLP size', positiveInt, g.inner)
+      .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, g.maxLength)
+      .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
+      .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
+      .option('--steps <n>', 'updates', positiveInt, g.steps)
+      .option('--lr <x>', 'peak learning rate', positiveNumber, g.lr)
+      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, g.warmup)
+      .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, g.weightDecay)
+      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, g.maxGradNorm)
+      .option('--held-out-every <n>', 'hold every n-th document out of training, for perplexity (0: none)', nonNegativeInt, g.heldOutEvery)
+      .option('--seed <n>', 'seed for weights and data', nonNegativeInt, g.seed),
+    'pretrain gpt',
+    pretrainGpt,
+  );
   return command;
 }

@@ -13,6 +13,8 @@ import type { ElmoLmBatch } from './elmo-loss.js';
 /** The first three vocabulary entries, in this order: the ids elmoLmLoss's bosId / eosId and the unknown word. */
 const ELMO_SPECIAL_WORDS = ['<S>', '</S>', '<UNK>'];
 const UNK_ID = 2;
+/** `<S>` and `</S>`'s vocabulary ids, as elmoLmLoss takes them. */
+export const ELMO_BOUNDARY_IDS = { bosId: 0, eosId: 1 } as const;
 
 /** Every line of a corpus folder as words. */
 export function readElmoSentences(corpus: string): string[][] {

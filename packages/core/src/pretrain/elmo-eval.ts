@@ -11,11 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchToElmoCharIds } from '../tokenize/elmo-chars.js';
 import type { ElmoOptions } from '../models/elmo/options.js';
 import type { ElmoWeights } from '../models/elmo/weights.js';
-import { elmoWordIds, type ElmoVocabulary } from './elmo-data.js';
+import { ELMO_BOUNDARY_IDS as BOUNDARY_IDS, elmoWordIds, type ElmoVocabulary } from './elmo-data.js';
 import { elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
-
-/** `<S>` and `</S>`'s vocabulary ids (elmo-data.ts puts them first). */
-const BOUNDARY_IDS = { bosId: 0, eosId: 1 };
 
 interface HeldOutElmo {
   /** Mean cross-entropy (nats) per predicted word, both directions. */

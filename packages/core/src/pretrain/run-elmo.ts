@@ -14,7 +14,7 @@ import { parseElmoOptions, type ElmoOptions } from '../models/elmo/options.js';
 import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weights.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { buildElmoVocabulary, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
+import { ELMO_BOUNDARY_IDS, buildElmoVocabulary, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
 import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from './elmo-eval.js';
 import { elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
 
@@ -114,7 +114,7 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   const weights = initElmoWeights(options_, { seed: settings.seed, vocabSize: vocab.length });
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
-  const lossSettings = { bosId: 0, eosId: 1, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
+  const lossSettings = { ...ELMO_BOUNDARY_IDS, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
   const trainer = new Trainer<ElmoTrainingBatch>({
     params,
     lossFn: (batch) => ({ loss: elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }) }),
