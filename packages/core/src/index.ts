@@ -128,8 +128,10 @@ export { linearWarmupDecay } from './train/schedule.js';
 export { clipByGlobalNorm } from './train/clip.js';
 export { bertTrainableAfterFreezing } from './train/freeze.js';
 export {
+  optimizerOptions,
   Trainer,
   type LossOutput,
+  type OptimizerSettings,
   type SavedTrainer,
   type StepRecord,
   type TrainBatch,

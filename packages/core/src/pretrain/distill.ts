@@ -17,25 +17,17 @@ import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../mo
 import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { Trainer, type LossOutput } from '../train/trainer.js';
+import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { tokenizeCorpus } from './run-bert.js';
 
-export interface DistillSettings {
+export interface DistillSettings extends OptimizerSettings {
   teacher: string;
   corpus: string;
   /** Student layers (default: half the teacher's, rounded up). */
   layers?: number;
   maxLength: number;
-  batchSize: number;
-  accumulation: number;
-  steps: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  maxGradNorm: number;
-  seed: number;
   maskProb: number;
   maskReplacement: MaskReplacement;
   temperature: number;
@@ -193,13 +185,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
       return { batch: { data: batch, teacherLogits, teacherHidden }, tokens: batch.tokens };
     },
     disposeBatch: (batch) => tf.dispose([batch.teacherLogits, batch.teacherHidden]),
-    totalSteps: settings.steps,
-    learningRate: settings.lr,
-    warmupSteps: settings.warmup,
-    accumulation: settings.accumulation,
-    maxGradNorm: settings.maxGradNorm,
-    seed: settings.seed,
-    adamw: { weightDecay: settings.weightDecay },
+    ...optimizerOptions(settings),
   });
   const recorded = { ...settings, teacher: undefined, corpus: undefined, layers: config.nLayers };
   const done = runTraining(trainer, outDir, recorded, options);

@@ -12,7 +12,7 @@ import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
 import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
-import { Trainer, type StepRecord } from '../train/trainer.js';
+import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
@@ -20,7 +20,7 @@ import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
 
-export interface BertPretrainSettings {
+export interface BertPretrainSettings extends OptimizerSettings {
   corpus: string;
   vocab: string;
   layers: number;
@@ -28,14 +28,6 @@ export interface BertPretrainSettings {
   heads: number;
   intermediate: number;
   maxLength: number;
-  batchSize: number;
-  accumulation: number;
-  steps: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  maxGradNorm: number;
-  seed: number;
   /** Share of tokens chosen for the MLM loss. */
   maskProb: number;
   maskReplacement: MaskReplacement;
@@ -149,13 +141,7 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
     },
-    totalSteps: settings.steps,
-    learningRate: settings.lr,
-    warmupSteps: settings.warmup,
-    accumulation: settings.accumulation,
-    maxGradNorm: settings.maxGradNorm,
-    seed: settings.seed,
-    adamw: { weightDecay: settings.weightDecay },
+    ...optimizerOptions(settings),
   });
   const { evalCorpus, evalEvery, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };

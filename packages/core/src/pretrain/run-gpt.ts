@@ -16,12 +16,12 @@ import { byteLevelBpeTokenizer } from '../tokenize/byte-level-bpe.js';
 import { PLAIN_TEMPLATE } from '../tokenize/templates.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
-import { Trainer } from '../train/trainer.js';
+import { optimizerOptions, Trainer, type OptimizerSettings } from '../train/trainer.js';
 import { readCorpus } from './corpus.js';
 import { CausalLmData, type CausalLmBatch } from './gpt-data.js';
 import { causalLmLoss, perplexity } from './gpt-loss.js';
 
-export interface GptPretrainSettings {
+export interface GptPretrainSettings extends OptimizerSettings {
   corpus: string;
   /** Folder with vocab.json and merges.txt. */
   tokenizer: string;
@@ -32,14 +32,6 @@ export interface GptPretrainSettings {
   inner: number;
   /** Tokens per example, and the model's positions. */
   maxLength: number;
-  batchSize: number;
-  accumulation: number;
-  steps: number;
-  lr: number;
-  warmup: number;
-  weightDecay: number;
-  maxGradNorm: number;
-  seed: number;
   /** Every n-th document is held out for perplexity (0: none). */
   heldOutEvery: number;
 }
@@ -111,14 +103,7 @@ export async function pretrainGpt(outDir: string, settings: GptPretrainSettings,
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
     },
-    totalSteps: settings.steps,
-    learningRate: settings.lr,
-    warmupSteps: settings.warmup,
-    accumulation: settings.accumulation,
-    maxGradNorm: settings.maxGradNorm,
-    seed: settings.seed,
-    // Biases and LayerNorm parameters are not decayed (AdamW's default rule).
-    adamw: { weightDecay: settings.weightDecay },
+    ...optimizerOptions(settings),
   });
   const recorded = { ...settings, corpus: undefined, tokenizer: undefined, vocabSha: vocabSha(vocabText + merges) };
   if (!runTraining(trainer, outDir, recorded, { ...options, legacySettings: { vocabSha: legacyVocabFnv(vocabText + merges) } })) return { stopped: true, trainer, config };

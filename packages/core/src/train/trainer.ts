@@ -64,6 +64,33 @@ export interface TrainerOptions<B> {
   adamw?: AdamWOptions;
 }
 
+/** The optimisation settings of the pretraining commands (`wb pretrain bert|gpt`, `wb distill`), as their flags name them. */
+export interface OptimizerSettings {
+  batchSize: number;
+  /** Batches whose gradients are averaged into one update. */
+  accumulation: number;
+  steps: number;
+  lr: number;
+  warmup: number;
+  weightDecay: number;
+  maxGradNorm: number;
+  seed: number;
+}
+
+/** Trainer's options for those settings: AdamW, linear warmup then decay to 0 at the last step. */
+export function optimizerOptions(settings: OptimizerSettings) {
+  return {
+    totalSteps: settings.steps,
+    learningRate: settings.lr,
+    warmupSteps: settings.warmup,
+    accumulation: settings.accumulation,
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    // Biases and LayerNorm parameters are not decayed (AdamW's default rule).
+    adamw: { weightDecay: settings.weightDecay },
+  };
+}
+
 export interface SavedTrainer {
   state: TrainingState;
   /** Weights and optimizer moments, keyed `param/…`, `adam.m/…`, `adam.v/…`. */
