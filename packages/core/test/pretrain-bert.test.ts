@@ -13,6 +13,7 @@ import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from '../src/pretrain/bert-eval.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
 import { Rng } from '../src/train/rng.js';
+import { linearWarmupDecay } from '../src/train/schedule.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -287,6 +288,24 @@ describe('pretrainBert', () => {
     await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/different settings \(attentionInit: was undefined, now "mimetic"\)/);
     const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
     expect(resumed.trainer.state.step).toBe(4);
+  });
+
+  it('resumes with another --steps: the learning rate follows the new total from there, and training.json records the change', async () => {
+    const dir = join(root, 'extended');
+    await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
+    await expect(pretrainBert(dir, { ...settings, steps: 2 }, { resume: true })).rejects.toThrow(/at step 2 already; --steps 2 would end it before it resumes/);
+    const logs: string[] = [];
+    const extended = await pretrainBert(dir, { ...settings, steps: 6 }, { resume: true, onLog: (m) => logs.push(m) });
+    expect(logs.join('\n')).toMatch(/--steps changed from 4 to 6/);
+    expect(extended.trainer.state.step).toBe(6);
+    const fresh = await pretrainBert(join(root, 'six-steps'), { ...settings, steps: 6 });
+    const rates = (r: Awaited<ReturnType<typeof pretrainBert>>) => r.trainer.state.history.map((h) => h.learningRate);
+    // Steps 3-6 ran on the 6-step schedule (steps 1-2 were the warmup both schedules share), not the 4-step one.
+    expect(rates(extended)).toEqual(rates(fresh));
+    expect(rates(extended)[3]).not.toBe(linearWarmupDecay(3, settings.lr, settings.warmup, 4));
+    const summary = JSON.parse(readFileSync(join(dir, 'training.json'), 'utf8'));
+    expect(summary.stepsChanges).toEqual([{ atStep: 2, from: 4, to: 6 }]);
+    expect(summary.settings.steps).toBe(6);
   });
 });
 

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, STEPS_HELP } from './training-run.js';
 
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;
@@ -15,7 +15,7 @@ export function distillCommand(): Command {
     .option('--max-length <n>', 'tokens per example', positiveInt, d.maxLength)
     .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
     .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
-    .option('--steps <n>', 'updates', positiveInt, d.steps)
+    .option('--steps <n>', STEPS_HELP, positiveInt, d.steps)
     .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
     .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
     .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, STEPS_HELP } from './training-run.js';
 
 const positionInit = oneOf('normal', 'sinusoidal');
 const attentionInit = oneOf('normal', 'mimetic');
@@ -24,7 +24,7 @@ export function pretrainCommand(): Command {
       .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, d.maxLength)
       .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
       .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
-      .option('--steps <n>', 'updates', positiveInt, d.steps)
+      .option('--steps <n>', STEPS_HELP, positiveInt, d.steps)
       .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
       .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
       .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
@@ -58,7 +58,7 @@ export function pretrainCommand(): Command {
       .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
       .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
       .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
-      .option('--steps <n>', 'updates', positiveInt, e.steps)
+      .option('--steps <n>', STEPS_HELP, positiveInt, e.steps)
       .option('--lr <x>', 'peak learning rate', positiveNumber, e.lr)
       .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, e.warmup)
       .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
@@ -84,7 +84,7 @@ export function pretrainCommand(): Command {
       .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, g.maxLength)
       .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
       .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
-      .option('--steps <n>', 'updates', positiveInt, g.steps)
+      .option('--steps <n>', STEPS_HELP, positiveInt, g.steps)
       .option('--lr <x>', 'peak learning rate', positiveNumber, g.lr)
       .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, g.warmup)
       .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, g.weightDecay)

@@ -12,6 +12,7 @@ import { ProgressBar } from './progress.js';
 
 export const maskReplacement = oneOf('bert', 'mask');
 export const MASK_REPLACEMENT_HELP = 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]';
+export const STEPS_HELP = 'updates (with --resume it may change: the learning rate then follows the new total, and training.json says so)';
 
 /**
  * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what

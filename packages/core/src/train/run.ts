@@ -34,6 +34,10 @@ export function runTraining<B>(trainer: Trainer<B>, outDir: string, settings: Re
       trainer.restore(saved);
       tf.dispose(Object.values(saved.tensors));
       log(`resumed at step ${trainer.state.step}`);
+      const change = trainer.state.stepsChanges?.at(-1);
+      if (change?.atStep === trainer.state.step) {
+        log(`--steps changed from ${change.from} to ${change.to}: from here the learning rate follows the schedule of a ${change.to}-step run (training.json records the change)`);
+      }
     } else log(`nothing to resume in ${outDir}; starting fresh`);
   }
   const every = hooks.checkpointEvery ?? 50;
@@ -71,6 +75,7 @@ export function trainingSummary<B>(model: string, settings: object, trainer: Tra
     steps: trainer.state.step,
     tokensSeen: trainer.state.tokensSeen,
     trainingSeconds: Math.round(trainer.state.elapsed),
+    ...(trainer.state.stepsChanges ? { stepsChanges: trainer.state.stepsChanges } : {}),
     finalLoss: { ...finalLoss, overLastSteps: Math.min(50, trainer.state.step) },
     backend: tf.getBackend(),
   };

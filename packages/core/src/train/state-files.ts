@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors.js';
-import type { SavedTrainer, StepRecord, TrainingState } from './trainer.js';
+import type { SavedTrainer, StepRecord, StepsChange, TrainingState } from './trainer.js';
 
 interface StatePointer {
   file: string;
@@ -55,9 +55,10 @@ export function legacyVocabFnv(text: string): string {
 
 /**
  * The last complete state in `outDir`, or undefined when there is none. Its settings must equal
- * `settings`, except that a setting may hold the value `legacy` gives for it: what an earlier version
- * recorded for the same thing (the FNV `vocabSha`), or `undefined` for a setting it did not record at all.
- * The next save records the current value.
+ * `settings`, except that `steps` may grow or shrink past the saved step (the change goes into the
+ * state's `stepsChanges`), and that a setting may hold the value `legacy` gives for it: what an
+ * earlier version recorded for the same thing (the FNV `vocabSha`), or `undefined` for a setting it
+ * did not record at all. The next save records the current values.
  */
 export function loadTrainingState(outDir: string, settings: Record<string, unknown>, legacy: Record<string, unknown> = {}): SavedTrainer | undefined {
   const pointerPath = join(outDir, STATE_DIR, 'state.json');
@@ -72,7 +73,17 @@ export function loadTrainingState(outDir: string, settings: Record<string, unkno
   if (!pointer || typeof pointer !== 'object' || typeof pointer.file !== 'string' || !/^state-\d+\.safetensors$/.test(pointer.file) || !pointer.settings || typeof pointer.settings !== 'object') {
     throw new Error(`${pointerPath}: not a training state (expected {"file": "state-N.safetensors", "settings": {...}, ...})`);
   }
+  // The length may change: a run extended (or cut short) past where it stands follows the new
+  // schedule from there, as Hugging Face's Trainer does when resumed with another max_steps.
+  let stepsChange: StepsChange | undefined;
+  if (typeof settings.steps === 'number' && settings.steps !== pointer.settings.steps) {
+    if (settings.steps <= pointer.state.step) {
+      throw new Error(`${pointerPath}: the run is at step ${pointer.state.step} already; --steps ${settings.steps} would end it before it resumes`);
+    }
+    stepsChange = { atStep: pointer.state.step, from: pointer.settings.steps as number, to: settings.steps };
+  }
   const same = (key: string) =>
+    (key === 'steps' && stepsChange !== undefined) ||
     JSON.stringify(settings[key]) === JSON.stringify(pointer.settings[key]) ||
     (key in legacy && JSON.stringify(legacy[key]) === JSON.stringify(pointer.settings[key]));
   const changed = Object.keys({ ...settings, ...pointer.settings }).filter((key) => !same(key));
@@ -87,7 +98,8 @@ export function loadTrainingState(outDir: string, settings: Record<string, unkno
   const file = readSafetensors(new Uint8Array(readFileSync(path)), path);
   const tensors: Record<string, tf.Tensor> = {};
   for (const [name, stored] of file.tensors) tensors[name] = tf.tensor(stored.data as Float32Array, stored.shape, 'float32');
-  return { state: pointer.state, tensors, adamStep: pointer.adamStep };
+  const state = stepsChange ? { ...pointer.state, stepsChanges: [...(pointer.state.stepsChanges ?? []), stepsChange] } : pointer.state;
+  return { state, tensors, adamStep: pointer.adamStep };
 }
 
 export function writeLossCurve(outDir: string, history: StepRecord[]): void {

@@ -44,6 +44,14 @@ export interface TrainingState {
   tokensSeen: number;
   elapsed: number;
   history: StepRecord[];
+  /** Resumes that changed the run's length (`--steps`): from `atStep` on, the schedule decays to `to`. */
+  stepsChanges?: StepsChange[];
+}
+
+export interface StepsChange {
+  atStep: number;
+  from: number;
+  to: number;
 }
 
 export interface TrainerOptions<B> {
