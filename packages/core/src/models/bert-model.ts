@@ -5,9 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertTokenizer, Encoding } from '../tokenize/index.js';
-import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertOutputs, type BertWeights } from './bert.js';
+import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from './bert.js';
 import { tfjsBertEncoder, type BertBatch, type BertEncoder } from './bert-encoder.js';
 import { EncoderModel, type EncoderInput, type EncoderRun, type EncoderRunOptions } from './encoder-model.js';
+import { tokenRun } from './token-run.js';
 
 export type { FillMaskPrediction } from './language-model.js';
 export type BertInput = EncoderInput;
@@ -64,7 +65,7 @@ export class BertModel extends EncoderModel {
     const attentionMask = tf.tensor2d(batch.attentionMask, shape, 'float32');
     const outputs = bertForward(this.weights, this.config, { inputIds, tokenTypeIds, attentionMask }, options);
     tokenTypeIds.dispose();
-    return runOf(encodings, outputs, inputIds, attentionMask);
+    return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
   /** `run` through the model's encoder engine (tfjs, ONNX Runtime, …). Dispose the result. */
@@ -72,7 +73,7 @@ export class BertModel extends EncoderModel {
     const { encodings, batch } = this.tokenizeBatch(inputs, options);
     const outputs = await this.currentEncoder.encode(batch, { outputAttentions: options.outputAttentions });
     const shape: [number, number] = [batch.batch, batch.seq];
-    return runOf(encodings, outputs, tf.tensor2d(batch.inputIds, shape, 'int32'), tf.tensor2d(batch.attentionMask, shape, 'float32'));
+    return tokenRun(encodings, outputs, tf.tensor2d(batch.inputIds, shape, 'int32'), tf.tensor2d(batch.attentionMask, shape, 'float32'));
   }
 
   private tokenizeBatch(inputs: BertInput[], options: BertRunOptions): { encodings: Encoding[]; batch: BertBatch & { attentionMask: Float32Array } } {
@@ -119,16 +120,4 @@ export class BertModel extends EncoderModel {
     this.currentEncoder.dispose();
     super.dispose();
   }
-}
-
-function runOf(encodings: Encoding[], outputs: BertOutputs, inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D): BertRun {
-  return {
-    encodings,
-    outputs,
-    inputIds,
-    attentionMask,
-    dispose() {
-      tf.dispose([inputIds, attentionMask, outputs as unknown as tf.TensorContainer]);
-    },
-  };
 }

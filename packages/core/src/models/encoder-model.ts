@@ -7,10 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
-import { startEmbedding } from '../work-progress.js';
-import type { Encoding } from '../tokenize/bert-tokenizer.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
-import type { Truncation } from '../tokenize/truncation.js';
 import type { BertInputs, BertOutputs } from './bert.js';
 import {
   unsupported,
@@ -22,26 +19,12 @@ import {
   type ModelInput,
   type TokenFeatures,
 } from './language-model.js';
-import { encodeBatch, realLength, wordsFromTokens } from './token-batch.js';
+import { encodeBatch } from './token-batch.js';
+import { embedWords, lmLogitRows, tokenFeatures, tokenRun, type TokenInput, type TokenRun, type TokenRunOptions } from './token-run.js';
 
-export type EncoderInput = string | [string, string];
-
-export interface EncoderRunOptions {
-  outputAttentions?: boolean;
-  /** Longest input in tokens; defaults to the model's positions. */
-  maxLength?: number;
-  /** Cut inputs longer than maxLength instead of failing. */
-  truncation?: Truncation;
-}
-
-export interface EncoderRun {
-  encodings: Encoding[];
-  outputs: BertOutputs;
-  /** The tensors fed to the model, [batch, seq]. */
-  inputIds: tf.Tensor2D;
-  attentionMask: tf.Tensor2D;
-  dispose(): void;
-}
+export type EncoderInput = TokenInput;
+export type EncoderRunOptions = TokenRunOptions;
+export type EncoderRun = TokenRun<BertOutputs>;
 
 /** What a family gives the encoder model. */
 export interface EncoderParts {
@@ -106,15 +89,7 @@ export class EncoderModel implements LanguageModel {
     } finally {
       tokenTypeIds.dispose();
     }
-    return {
-      encodings,
-      outputs,
-      inputIds,
-      attentionMask,
-      dispose() {
-        tf.dispose([inputIds, attentionMask, outputs as unknown as tf.TensorContainer]);
-      },
-    };
+    return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
   /** `run`, awaited: what the pipelines call, so that a family may run its encoder elsewhere (BERT's engines). */
@@ -123,24 +98,7 @@ export class EncoderModel implements LanguageModel {
   }
 
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
-    const batchSize = options.batchSize ?? 16;
-    const pooling = options.pooling ?? 'mean';
-    const sentences: EmbeddedSentence[] = [];
-    const progress = startEmbedding(inputs.length);
-    for (let b = 0; b < inputs.length; b += batchSize) {
-      const chunk = inputs.slice(b, b + batchSize);
-      const texts = chunk.map((input) => (Array.isArray(input) ? input.join(' ') : input));
-      const run = await this.encode(texts);
-      const layers = (await Promise.all(run.outputs.hiddenStates.map((h) => h.array()))) as number[][][][];
-      run.dispose();
-      chunk.forEach((input, i) => {
-        const words = wordsFromTokens(input, texts[i], run.encodings[i].offsets, layers.map((layer) => layer[i]), pooling);
-        sentences.push({ text: texts[i], words });
-      });
-      progress.advance(chunk.length);
-    }
-    progress.finish();
-    return sentences;
+    return embedWords((texts) => this.encode(texts), inputs, options);
   }
 
   async features(inputs: ModelInput[], options: FeatureOptions = {}): Promise<TokenFeatures[]> {
@@ -148,48 +106,14 @@ export class EncoderModel implements LanguageModel {
       if (typeof input === 'string' || input.length === 2) return input as EncoderInput;
       throw new Error(`input ${i}: a ${this.family} model takes a text or a [text, text_pair], not ${input.length} words`);
     });
-    const batchSize = options.batchSize ?? 8;
-    const out: TokenFeatures[] = [];
-    for (let start = 0; start < texts.length; start += batchSize) {
-      const run = await this.encode(texts.slice(start, start + batchSize), {
-        maxLength: options.maxLength,
-        truncation: options.maxLength ? 'longest_first' : false,
-        outputAttentions: options.attentions,
-      });
-      const { outputs } = run;
-      const hidden = (options.allLayers ? await Promise.all(outputs.hiddenStates.map((h) => h.array())) : [await outputs.lastHiddenState.array()]) as number[][][][];
-      const pooled = outputs.poolerOutput ? ((await outputs.poolerOutput.array()) as number[][]) : undefined;
-      const attentions = outputs.attentions ? ((await Promise.all(outputs.attentions.map((a) => a.array()))) as number[][][][][]) : undefined;
-      run.dispose();
-      run.encodings.forEach((encoding, i) => {
-        const n = realLength(encoding);
-        const features: TokenFeatures = {
-          tokens: encoding.tokens.slice(0, n),
-          offsets: encoding.offsets.slice(0, n),
-          ids: encoding.ids.slice(0, n),
-          // What the model read: a single-type model reads type 0 whatever the tokenizer wrote.
-          tokenTypeIds: this.parts.tokenTypes ? encoding.tokenTypeIds.slice(0, n) : new Array<number>(n).fill(0),
-          hiddenStates: hidden.map((layer) => layer[i].slice(0, n)),
-        };
-        if (pooled) features.poolerOutput = pooled[i];
-        if (attentions) features.attentions = attentions.map((layer) => layer[i].map((head) => head.slice(0, n).map((row) => row.slice(0, n))));
-        out.push(features);
-      });
-    }
-    return out;
+    return tokenFeatures((batch, runOptions) => this.encode(batch, runOptions), texts, options, this.parts.tokenTypes);
   }
 
   /** Masked-LM logits at every token of one text, [tokens][vocab]. */
   async lmLogits(text: string): Promise<{ ids: number[]; tokens: string[]; logits: number[][] }> {
     const head = this.parts.mlmLogits;
     if (!head) throw new Error(`${this.describeCheckpoint()} has no masked-LM head`);
-    const run = await this.encode([text]);
-    const logits = head(run.outputs.lastHiddenState);
-    const rows = ((await logits.array()) as number[][][])[0];
-    tf.dispose(logits);
-    const { ids, tokens } = run.encodings[0];
-    run.dispose();
-    return { ids, tokens, logits: rows };
+    return lmLogitRows((texts) => this.encode(texts), text, head);
   }
 
   /** Top-k predictions for every mask token ([MASK], <mask>) in the text, in order. */

@@ -6,10 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
-import { startEmbedding } from '../work-progress.js';
-import type { Encoding } from '../tokenize/bert-tokenizer.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
-import type { Truncation } from '../tokenize/truncation.js';
 import { disposeCache, gpt2Forward, gpt2Logits, type Gpt2Cache, type Gpt2Config, type Gpt2Outputs, type Gpt2Weights } from './gpt2.js';
 import {
   unsupported,
@@ -22,15 +19,8 @@ import {
   type TokenFeatures,
 } from './language-model.js';
 import { argmax, checkSampling, isSampling, Rng, sampleToken } from './sampling.js';
-import { encodeBatch, realLength, wordsFromTokens } from './token-batch.js';
-
-interface Gpt2Run {
-  encodings: Encoding[];
-  outputs: Gpt2Outputs;
-  inputIds: tf.Tensor2D;
-  attentionMask: tf.Tensor2D;
-  dispose(): void;
-}
+import { encodeBatch } from './token-batch.js';
+import { embedWords, lmLogitRows, tokenFeatures, tokenRun, type TokenInput, type TokenRun, type TokenRunOptions } from './token-run.js';
 
 export class Gpt2Model implements LanguageModel {
   readonly family = 'gpt2' as const;
@@ -60,7 +50,7 @@ export class Gpt2Model implements LanguageModel {
   }
 
   /** Tokenises a batch (padded on the right) and runs the decoder. Dispose the result. */
-  run(inputs: Array<string | [string, string]>, options: { outputAttentions?: boolean; maxLength?: number; truncation?: Truncation } = {}): Gpt2Run {
+  run(inputs: TokenInput[], options: TokenRunOptions = {}): TokenRun<Gpt2Outputs> {
     const { encodings, inputIds, tokenTypeIds, attentionMask } = encodeBatch(this.tokenizer, inputs, this.maxLength, options);
     tokenTypeIds.dispose();
     let outputs: Gpt2Outputs;
@@ -70,35 +60,11 @@ export class Gpt2Model implements LanguageModel {
       tf.dispose([inputIds, attentionMask]);
       throw e;
     }
-    return {
-      encodings,
-      outputs,
-      inputIds,
-      attentionMask,
-      dispose() {
-        tf.dispose([inputIds, attentionMask, outputs as unknown as tf.TensorContainer]);
-      },
-    };
+    return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
-    const batchSize = options.batchSize ?? 16;
-    const sentences: EmbeddedSentence[] = [];
-    const progress = startEmbedding(inputs.length);
-    for (let b = 0; b < inputs.length; b += batchSize) {
-      const chunk = inputs.slice(b, b + batchSize);
-      const texts = chunk.map((input) => (Array.isArray(input) ? input.join(' ') : input));
-      const run = this.run(texts);
-      const layers = (await Promise.all(run.outputs.hiddenStates.map((h) => h.array()))) as number[][][][];
-      run.dispose();
-      chunk.forEach((input, i) => {
-        const words = wordsFromTokens(input, texts[i], run.encodings[i].offsets, layers.map((layer) => layer[i]), options.pooling ?? 'mean');
-        sentences.push({ text: texts[i], words });
-      });
-      progress.advance(chunk.length);
-    }
-    progress.finish();
-    return sentences;
+    return embedWords((texts) => this.run(texts), inputs, options);
   }
 
   async features(inputs: ModelInput[], options: FeatureOptions = {}): Promise<TokenFeatures[]> {
@@ -106,43 +72,12 @@ export class Gpt2Model implements LanguageModel {
       if (typeof input === 'string' || input.length === 2) return input as string | [string, string];
       throw new Error(`input ${i}: a gpt2 model takes a text, not ${input.length} words`);
     });
-    const batchSize = options.batchSize ?? 8;
-    const out: TokenFeatures[] = [];
-    for (let start = 0; start < texts.length; start += batchSize) {
-      const run = this.run(texts.slice(start, start + batchSize), {
-        maxLength: options.maxLength,
-        truncation: options.maxLength ? 'longest_first' : false,
-        outputAttentions: options.attentions,
-      });
-      const { outputs } = run;
-      const hidden = (options.allLayers ? await Promise.all(outputs.hiddenStates.map((h) => h.array())) : [await outputs.lastHiddenState.array()]) as number[][][][];
-      const attentions = outputs.attentions ? ((await Promise.all(outputs.attentions.map((a) => a.array()))) as number[][][][][]) : undefined;
-      run.dispose();
-      run.encodings.forEach((encoding, i) => {
-        const n = realLength(encoding);
-        const features: TokenFeatures = {
-          tokens: encoding.tokens.slice(0, n),
-          offsets: encoding.offsets.slice(0, n),
-          ids: encoding.ids.slice(0, n),
-          tokenTypeIds: new Array<number>(n).fill(0),
-          hiddenStates: hidden.map((layer) => layer[i].slice(0, n)),
-        };
-        if (attentions) features.attentions = attentions.map((layer) => layer[i].map((head) => head.slice(0, n).map((row) => row.slice(0, n))));
-        out.push(features);
-      });
-    }
-    return out;
+    return tokenFeatures((batch, runOptions) => this.run(batch, runOptions), texts, options, false);
   }
 
   /** Next-token logits after every token of one text, [tokens][vocab]. */
   async lmLogits(text: string): Promise<{ ids: number[]; tokens: string[]; logits: number[][] }> {
-    const run = this.run([text]);
-    const logits = gpt2Logits(this.weights, run.outputs.lastHiddenState);
-    const rows = ((await logits.array()) as number[][][])[0];
-    tf.dispose(logits);
-    const { ids, tokens } = run.encodings[0];
-    run.dispose();
-    return { ids, tokens, logits: rows };
+    return lmLogitRows((texts) => this.run(texts), text, (hidden) => gpt2Logits(this.weights, hidden));
   }
 
   async fillMask(): Promise<FillMaskPrediction[][]> {
