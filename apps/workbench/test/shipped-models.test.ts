@@ -20,7 +20,7 @@ describe('shipped models', () => {
     const base = /--model models\/([\w-]+)/.exec(card)?.[1];
     const pretrainingCard = base && base !== name ? readFileSync(join(modelsDir, base, 'MODEL_CARD.md'), 'utf8') : card;
     expect(pretrainingCard).toContain('../shared/data/corpora/open');
-    expect(card).toMatch(/npx wb (pretrain|finetune|distill) /);
+    expect(card).toMatch(/npx wb (--[\w-]+ \S+ )*(pretrain|finetune|distill) /);
     expect(card).toMatch(/[Ss]eed/);
     expect(card).toMatch(/steps/);
     expect(card).toMatch(/minutes|\d h \d+ min|\d+ s\b/);
@@ -38,4 +38,17 @@ describe('shipped models', () => {
     const continuation = text.slice(prompt.length).trim().replaceAll('\n', '⏎');
     expect(card).toContain(`| ${prompt} | ${continuation} |`);
   });
+
+  it.each(['bert-mini', 'distil-mini'])(
+    "%s's fill-mask example in its card is what `wb fill-mask` writes",
+    { timeout: 60_000 },
+    async (name) => {
+      const sentence = 'She drank a cup of [MASK] before work.';
+      const run = await wbRun(['fill-mask', '--json', '--model', join(modelsDir, name), '--top-k', '5', sentence]);
+      expect(run.code, run.stderr).toBe(0);
+      const [top] = (JSON.parse(run.stdout) as { masks: { token: string; score: number }[][] }).masks;
+      const card = readFileSync(join(modelsDir, name, 'MODEL_CARD.md'), 'utf8');
+      expect(card).toContain(`"${sentence}"\` → ${top.map((f) => `${f.token} ${f.score.toFixed(3)}`).join(', ')}`);
+    },
+  );
 });

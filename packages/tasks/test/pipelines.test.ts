@@ -67,7 +67,7 @@ describe('probeWithLogisticRegression', () => {
 
   it('says which models give no sentence vectors, and that only ELMo averages layers', async () => {
     const gpt2 = { family: 'gpt2', objective: 'causal-lm' } as unknown as LanguageModel;
-    await expect(probeWithLogisticRegression(gpt2, [])).rejects.toThrow('probe: this gpt2 model gives no sentence vectors here; use a BERT or an ELMo folder');
+    await expect(probeWithLogisticRegression(gpt2, [])).rejects.toThrow('probe: this gpt2 model gives no sentence vectors here; use an encoder (BERT, DistilBERT, RoBERTa, ALBERT) or an ELMo folder');
     await expect(probeWithLogisticRegression(model, [{ text: 'good', label: 1 }], { averageLayers: true })).rejects.toThrow(/only an ELMo averages its layers/);
   });
 });

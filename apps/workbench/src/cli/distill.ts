@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, STEPS_HELP } from './training-run.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
 
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;
@@ -15,11 +15,6 @@ export function distillCommand(): Command {
     .option('--max-length <n>', 'tokens per example', positiveInt, d.maxLength)
     .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
     .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
-    .option('--steps <n>', STEPS_HELP, positiveInt, d.steps)
-    .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
-    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
-    .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
     .option('--seed <n>', 'seed for the data', nonNegativeInt, d.seed)
     .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM losses', probability, d.maskProb)
     .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
@@ -27,5 +22,5 @@ export function distillCommand(): Command {
     .option('--alpha-ce <x>', 'weight of the soft-target cross-entropy', nonNegativeNumber, d.alphaCe)
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
     .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos);
-  return asTrainingRun(command, 'distill', distill);
+  return asTrainingRun(command, 'distill', distill, d);
 }

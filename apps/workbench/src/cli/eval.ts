@@ -177,17 +177,17 @@ function finetunedCommand(
 
 /**
  * `wb eval probe`: feature extraction + logistic regression (the seed-003 recipe) — [CLS] (or
- * mean-pooled) vectors of a frozen BERT, a seeded train/test split, L-BFGS logistic regression.
+ * mean-pooled) vectors of a frozen encoder, a seeded train/test split, L-BFGS logistic regression.
  */
 function probeCommand(): Command {
   return new Command('probe')
-    .description('Frozen-feature probe: sentence vectors of a BERT, seeded train/test split, logistic regression; accuracy on the test part')
-    .requiredOption('--model <dir>', 'BERT folder, or an AllenNLP ELMo folder (options.json + *.hdf5: mean of a layer over the words, always)')
+    .description('Frozen-feature probe: sentence vectors of an encoder, seeded train/test split, logistic regression; accuracy on the test part')
+    .requiredOption('--model <dir>', 'encoder folder (BERT, DistilBERT, RoBERTa, ALBERT), or an AllenNLP ELMo folder (options.json + *.hdf5: mean of a layer over the words, always)')
     .requiredOption('--data <file>', 'SST-2/GLUE TSV (sentence<TAB>label, header optional)')
     .option('--limit <n>', 'use only the first n rows', positiveInt)
     .option('--test-fraction <x>', 'fraction held out for scoring', openFraction, 0.25)
     .option('--seed <n>', 'seed of the split', nonNegativeInt, 0)
-    .addOption(new Option('--pooling <how>', 'sentence vector: the [CLS] state or the mean over tokens').choices(['cls', 'mean']).default('cls'))
+    .addOption(new Option('--pooling <how>', 'sentence vector: the first token\'s state ([CLS], <s>) or the mean over tokens').choices(['cls', 'mean']).default('cls'))
     .option('--layer <n>', 'hidden state to read (0 = embeddings output, or ELMo\'s token layer; default the top layer)', nonNegativeInt)
     .option('--average-layers', 'ELMo: the average of all its layers instead of one')
     .option('--C <x>', 'inverse L2 strength (scikit-learn C)', positiveNumber, 1)

@@ -1,8 +1,8 @@
 /** `wb pretrain bert|elmo|gpt`: pretraining from scratch on a corpus folder, resumable (`--resume`). */
 import { Command } from 'commander';
 import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt } from '@wb/core/node';
-import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, STEPS_HELP } from './training-run.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, probability } from './args.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
 
 const positionInit = oneOf('normal', 'sinusoidal');
 const attentionInit = oneOf('normal', 'mimetic');
@@ -24,11 +24,6 @@ export function pretrainCommand(): Command {
       .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, d.maxLength)
       .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
       .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)
-      .option('--steps <n>', STEPS_HELP, positiveInt, d.steps)
-      .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
-      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup)
-      .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
-      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, d.seed)
       .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
       .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
@@ -40,6 +35,7 @@ export function pretrainCommand(): Command {
       .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
     'pretrain bert',
     pretrainBert,
+    d,
   );
 
   const e = ELMO_PRETRAIN_DEFAULTS;
@@ -58,16 +54,13 @@ export function pretrainCommand(): Command {
       .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
       .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
       .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
-      .option('--steps <n>', STEPS_HELP, positiveInt, e.steps)
-      .option('--lr <x>', 'peak learning rate', positiveNumber, e.lr)
-      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, e.warmup)
       .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
-      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, e.maxGradNorm)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
       .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
     'pretrain elmo',
     pretrainElmo,
+    e,
   );
   const g = GPT_PRETRAIN_DEFAULTS;
   asTrainingRun(
@@ -84,15 +77,11 @@ export function pretrainCommand(): Command {
       .option('--max-length <n>', 'tokens per example (and position embeddings)', positiveInt, g.maxLength)
       .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
       .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
-      .option('--steps <n>', STEPS_HELP, positiveInt, g.steps)
-      .option('--lr <x>', 'peak learning rate', positiveNumber, g.lr)
-      .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, g.warmup)
-      .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, g.weightDecay)
-      .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, g.maxGradNorm)
       .option('--held-out-every <n>', 'hold every n-th document out of training, for perplexity (0: none)', nonNegativeInt, g.heldOutEvery)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, g.seed),
     'pretrain gpt',
     pretrainGpt,
+    g,
   );
   return command;
 }

@@ -7,12 +7,21 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { StepRecord } from '@wb/core/node';
-import { oneOf, positiveInt } from './args.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './args.js';
 import { ProgressBar } from './progress.js';
 
 export const maskReplacement = oneOf('bert', 'mask');
 export const MASK_REPLACEMENT_HELP = 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]';
-export const STEPS_HELP = 'updates (with --resume it may change: the learning rate then follows the new total, and training.json says so)';
+const STEPS_HELP = 'updates (with --resume it may change: the learning rate then follows the new total, and training.json says so)';
+
+/** The trainer's defaults for the schedule options (`weightDecay` only where the trainer decays weights). */
+interface ScheduleDefaults {
+  steps: number;
+  lr: number;
+  warmup: number;
+  weightDecay?: number;
+  maxGradNorm: number;
+}
 
 /**
  * `--out` must be new, or empty, unless the run continues (`--resume`) or replaces (`--force`) what
@@ -60,9 +69,19 @@ type Train = (
   hooks: { resume?: boolean; checkpointEvery: number } & ReturnType<typeof progress>,
 ) => Promise<{ summary?: unknown }>;
 
-/** Adds the run options to `command` and makes `train` its action, named `wb <name>` in logs. */
-export function asTrainingRun(command: Command, name: string, train: Train): Command {
+/**
+ * Adds the options every run shares to `command` (`--steps --lr --warmup [--weight-decay]
+ * --max-grad-norm` with the trainer's defaults, `--checkpoint-every --resume --force`) and makes
+ * `train` its action, named `wb <name>` in logs.
+ */
+export function asTrainingRun(command: Command, name: string, train: Train, d: ScheduleDefaults): Command {
+  command
+    .option('--steps <n>', STEPS_HELP, positiveInt, d.steps)
+    .option('--lr <x>', 'peak learning rate', positiveNumber, d.lr)
+    .option('--warmup <n>', 'linear warmup steps', nonNegativeInt, d.warmup);
+  if (d.weightDecay !== undefined) command.option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay);
   return command
+    .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
     .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
     .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')

@@ -1,11 +1,12 @@
 /**
- * One vector per sentence from a frozen BERT: the top layer's [CLS] state (what the seed-003
- * probe reads), or the mean of its token states over the attention mask (sentence-transformers'
- * mean pooling, [CLS] and [SEP] included). Texts are tokenised once and batched by length, so a
- * batch pads only to its own longest text; vectors come back in the caller's order.
+ * One vector per sentence from a frozen encoder (BERT, DistilBERT, RoBERTa, ALBERT): the top
+ * layer's first-token state ([CLS], RoBERTa's <s>: what the seed-003 probe reads), or the mean of
+ * its token states over the attention mask (sentence-transformers' mean pooling, the template
+ * tokens included). Texts are batched by length, so a batch pads only to its own longest text;
+ * vectors come back in the caller's order. ELMo's are the mean over its words.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ElmoModel, tfjsBertEncoder, type BertConfig, type BertEncoder, type BertTokenizer, type BertWeights, type LanguageModel } from '@wb/core';
+import { ElmoModel, EncoderModel, tfjsBertEncoder, type BertConfig, type BertEncoder, type BertTokenizer, type BertWeights, type LanguageModel } from '@wb/core';
 import { lengthSortedBatches, padBatch } from '../heads/padded-batch.js';
 
 export type SentencePooling = 'cls' | 'mean';
@@ -50,12 +51,7 @@ export async function sentenceVectors(model: BertParts, texts: readonly string[]
     const padded = padBatch(batch.map((i) => inputs[i]), tokenizer.padTokenId);
     // Asking for `layer` layers makes the last hidden state the one wanted; tfjs skips the layers above it.
     const outputs = await encoder.encode(padded, { layers: layer });
-    const pooled = tf.tidy(() => {
-      const { lastHiddenState } = outputs;
-      if (pooling === 'cls') return tf.reshape(tf.slice(lastHiddenState, [0, 0, 0], [padded.batch, 1, config.hiddenSize]), [padded.batch, config.hiddenSize]);
-      const mask = tf.expandDims(tf.tensor2d(padded.attentionMask, [padded.batch, padded.seq]), 2);
-      return tf.div(tf.sum(tf.mul(lastHiddenState, mask), 1), tf.sum(mask, 1));
-    });
+    const pooled = tf.tidy(() => pool(outputs.lastHiddenState, tf.tensor2d(padded.attentionMask, [padded.batch, padded.seq]), pooling));
     tf.dispose(outputs as unknown as tf.TensorContainer);
     const data = (await pooled.data()) as Float32Array;
     pooled.dispose();
@@ -63,6 +59,37 @@ export async function sentenceVectors(model: BertParts, texts: readonly string[]
     options.onBatch?.(batch.length);
   }
   return vectors;
+}
+
+/**
+ * Sentence vectors of the other encoders (DistilBERT, RoBERTa, ALBERT) through the family's own
+ * `encode`, pooled as a BERT's.
+ */
+async function encoderSentenceVectors(model: EncoderModel, texts: readonly string[], options: SentenceVectorOptions): Promise<Float32Array[]> {
+  const { pooling, layer } = sentenceVectorRecipe(model, options) as { pooling: SentencePooling; layer: number };
+  const top = model.numLayers - 1;
+  if (!Number.isInteger(layer) || layer < 0 || layer > top) throw new Error(`layer must be 0..${top}, got ${layer}`);
+  const maxLength = Math.min(options.maxLength ?? model.maxLength, model.maxLength);
+  const vectors: Float32Array[] = new Array(texts.length);
+  // Characters stand in for tokens when sorting: close enough to keep padding small, without tokenising twice.
+  for (const batch of lengthSortedBatches(texts.map((text) => text.length), options.batchSize ?? 32)) {
+    const run = await model.encode(batch.map((i) => texts[i]), { maxLength, truncation: 'longest_first' });
+    const pooled = tf.tidy(() => pool(run.outputs.hiddenStates[layer], run.attentionMask, pooling));
+    run.dispose();
+    const data = (await pooled.data()) as Float32Array;
+    pooled.dispose();
+    batch.forEach((i, b) => (vectors[i] = data.slice(b * model.dim, (b + 1) * model.dim)));
+    options.onBatch?.(batch.length);
+  }
+  return vectors;
+}
+
+/** [batch, seq, dim] states → [batch, dim]: the first token's, or the mean over the mask's tokens. */
+function pool(states: tf.Tensor, attentionMask: tf.Tensor, pooling: SentencePooling): tf.Tensor2D {
+  const [batch, , dim] = states.shape;
+  if (pooling === 'cls') return tf.reshape(tf.slice(states, [0, 0, 0], [batch, 1, dim]), [batch, dim]);
+  const mask = tf.expandDims(tf.cast(attentionMask, 'float32'), 2);
+  return tf.div(tf.sum(tf.mul(states, mask), 1), tf.sum(mask, 1));
 }
 
 /**
@@ -94,8 +121,8 @@ export async function elmoSentenceVectors(model: ElmoModel, texts: readonly stri
   return vectors;
 }
 
-/** A model that gives sentence vectors: a BERT's parts (a loaded BERT is one) or an ELMo. */
-export type SentenceEncoder = BertParts | ElmoModel;
+/** A model that gives sentence vectors: a BERT's parts (a loaded BERT is one), another encoder, or an ELMo. */
+export type SentenceEncoder = BertParts | EncoderModel | ElmoModel;
 
 /** What a sentence vector of `model` is made of, with the defaults filled in (what a run records). */
 export interface SentenceVectorRecipe {
@@ -104,12 +131,14 @@ export interface SentenceVectorRecipe {
 }
 
 /**
- * The model as a SentenceEncoder, or an error that says what it is and what would do: only BERTs
- * and ELMos have sentence vectors here.
+ * The model as a SentenceEncoder, or an error that says what it is and what would do: encoders
+ * and ELMos have sentence vectors here; a decoder (GPT-2) has no [CLS] and sees no later words.
  */
 export function asSentenceEncoder(model: LanguageModel | SentenceEncoder, where = 'sentence vectors'): SentenceEncoder {
-  if (model instanceof ElmoModel || isBertParts(model)) return model;
-  throw new Error(`${where}: this ${(model as LanguageModel).family} model gives no sentence vectors here; use a BERT or an ELMo folder`);
+  if (model instanceof ElmoModel || model instanceof EncoderModel || isBertParts(model)) return model;
+  throw new Error(
+    `${where}: this ${(model as LanguageModel).family} model gives no sentence vectors here; use an encoder (BERT, DistilBERT, RoBERTa, ALBERT) or an ELMo folder`,
+  );
 }
 
 export function sentenceVectorRecipe(model: SentenceEncoder, options: SentenceVectorOptions = {}): SentenceVectorRecipe {
@@ -118,12 +147,14 @@ export function sentenceVectorRecipe(model: SentenceEncoder, options: SentenceVe
     return { pooling: 'mean', layer: options.averageLayers ? 'average' : (options.layer ?? model.numLayers - 1) };
   }
   if (options.averageLayers) throw new Error('only an ELMo averages its layers into a sentence vector (averageLayers, --average-layers); pick one layer instead');
-  return { pooling: options.pooling ?? 'cls', layer: options.layer ?? model.config.numHiddenLayers };
+  const top = isBertParts(model) ? model.config.numHiddenLayers : model.numLayers - 1;
+  return { pooling: options.pooling ?? 'cls', layer: options.layer ?? top };
 }
 
-/** Sentence vectors of a BERT or an ELMo, as `sentenceVectors` and `elmoSentenceVectors` give them. */
+/** Sentence vectors of any SentenceEncoder: a BERT's through its engine, another encoder's through `encode`, an ELMo's words' mean. */
 export function anySentenceVectors(model: SentenceEncoder, texts: readonly string[], options: SentenceVectorOptions = {}): Promise<Float32Array[]> {
-  return model instanceof ElmoModel ? elmoSentenceVectors(model, texts, options) : sentenceVectors(model, texts, options);
+  if (model instanceof ElmoModel) return elmoSentenceVectors(model, texts, options);
+  return isBertParts(model) ? sentenceVectors(model, texts, options) : encoderSentenceVectors(model, texts, options);
 }
 
 function isBertParts(model: object): model is BertParts {
