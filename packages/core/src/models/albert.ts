@@ -188,6 +188,7 @@ export function albertModel(config: AlbertConfig, weights: BertWeights, tokenize
     tokenTypes: true,
     forward: (inputs, options) => albertForward(weights, config, inputs, options),
     mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, bert, hidden) : undefined,
+    wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
     tensors: Object.values(weights),
   });
 }

@@ -37,6 +37,7 @@ export class BertModel extends EncoderModel {
       tokenTypes: true,
       forward: (inputs, options) => bertForward(weights, config, inputs, options),
       mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, config, hidden) : undefined,
+      wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
       tensors: Object.values(weights),
       architecture,
     });

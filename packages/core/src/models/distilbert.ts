@@ -235,6 +235,7 @@ export function distilbertModel(config: DistilBertConfig, weights: BertWeights, 
     tokenTypes: false,
     forward: (inputs, options) => bertForward(weights, bert, inputs, options),
     mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, bert, hidden) : undefined,
+    wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
     tensors: Object.values(weights),
   });
 }

@@ -38,6 +38,8 @@ export interface EncoderParts {
   /** False when the model has a single token type (RoBERTa, DistilBERT): type ids are then all 0. */
   tokenTypes: boolean;
   forward(inputs: BertInputs, options: { outputAttentions?: boolean }): BertOutputs;
+  /** The input word-embedding table, [vocab, embedding size]: one context-free vector per token (the static baseline). */
+  wordEmbeddings: tf.Tensor2D;
   /** Vocabulary logits from hidden states; absent when the checkpoint has no masked-LM head. */
   mlmLogits?: (hidden: tf.Tensor) => tf.Tensor;
   /** The tensors to free on dispose. */
@@ -67,6 +69,11 @@ export class EncoderModel implements LanguageModel {
 
   get dim(): number {
     return this.parts.hiddenSize;
+  }
+
+  /** The input word-embedding table, [vocab, embedding size] (ALBERT's is narrower than its hidden size). */
+  get wordEmbeddings(): tf.Tensor2D {
+    return this.parts.wordEmbeddings;
   }
 
   get parameterCount(): number {

@@ -99,6 +99,7 @@ export function robertaModel(config: RobertaConfig, weights: BertWeights, tokeni
     tokenTypes: bert.typeVocabSize > 1,
     forward: (inputs, options) => bertForward(weights, bert, inputs, options),
     mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, bert, hidden) : undefined,
+    wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
     tensors: Object.values(weights),
   });
 }
