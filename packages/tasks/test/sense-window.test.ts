@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BertModel } from '@wb/core';
-import { loadBert } from '@wb/core/node';
+import { loadBert, loadModel } from '@wb/core/node';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { embedTargets, tokenBudget, windowAround } from '../src/index.js';
 import { StubEmbedder } from './support/stub-embedder.js';
@@ -68,3 +68,34 @@ describeShared(['fixtures', 'tiny-bert'], 'embedTargets with tiny-bert (64 posit
     expect(Array.from(short[2])).toEqual(Array.from(whole.words[1].layers[2]));
   });
 });
+
+// Every tokenizer-driven family gets the window, not only BERT: a 72-position DistilBERT, RoBERTa,
+// ALBERT or GPT-2 must not fail on a long Senseval sentence ("the input has 132 tokens, more than maxLength").
+for (const family of ['distilbert', 'roberta', 'albert', 'gpt2']) {
+  describeShared(['fixtures', `tiny-${family}`], `embedTargets with tiny-${family} (72 positions)`, () => {
+    it('cuts a long sentence to a window that fits, and the target keeps its vector from that window', async () => {
+      await initBackend('cpu');
+      const model = await loadModel(sharedPath('fixtures', `tiny-${family}`));
+      const budget = tokenBudget(model);
+      if (!budget || !model.tokenizer) throw new Error(`tiny-${family}: no token budget`);
+      const specials = model.tokenizer.encode('').ids.length;
+      expect(budget.maxTokens).toBe(model.maxLength - specials);
+      // Words of one and several pieces; "bank" at 100 of 150.
+      const vocabulary = ['the', 'riverbank', 'Money', 'flowed', 'unbelievably', ',', 'slowly'];
+      const words = Array.from({ length: 150 }, (_, i) => (i === 100 ? 'bank' : vocabulary[i % vocabulary.length]));
+      const costs = budget.tokensPerWord(words);
+      const { start, end } = windowAround(costs, 100, budget.maxTokens);
+      expect(end - start).toBeLessThan(words.length);
+      expect(start).toBeLessThanOrEqual(100);
+      expect(end).toBeGreaterThan(100);
+      // The costs are what the words cost in the sentence, so the window's real encoding fits.
+      expect(model.tokenizer.encode(words.slice(start, end).join(' ')).ids.length).toBeLessThanOrEqual(model.maxLength);
+      const [vectors] = await embedTargets(model, [{ words, target: 100 }]);
+      const [expected] = await model.embed([words.slice(start, end)]);
+      expect(expected.words[100 - start].word).toBe('bank');
+      expect(vectors).toHaveLength(model.numLayers);
+      vectors.forEach((layer, l) => expect(Array.from(layer)).toEqual(Array.from(expected.words[100 - start].layers[l])));
+      model.dispose();
+    });
+  });
+}

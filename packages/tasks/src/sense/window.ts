@@ -5,7 +5,7 @@
  * still has words) that fits the model's positions. Models without a position limit (ELMo's
  * LSTMs) see the whole sentence.
  */
-import { BertModel, type ContextualEmbedder } from '@wb/core';
+import type { ContextualEmbedder, LanguageModel } from '@wb/core';
 
 /** How many model tokens words cost, and how many the model takes at most (special tokens excluded). */
 export interface TokenBudget {
@@ -16,21 +16,26 @@ export interface TokenBudget {
 }
 
 /**
- * The budget of a model with a position table, undefined when it has none. BERT's basic
- * tokenisation never joins across whitespace, so the pieces of a sentence are the pieces of its
- * words, and [CLS] + [SEP] take two positions.
+ * The budget of a model with a position table (any tokenizer-driven family: BERT, DistilBERT,
+ * RoBERTa, ALBERT, GPT-2), undefined when it reads pre-split words without one (ELMo). Every
+ * family's pre-tokenisation splits at whitespace, so the pieces of a sentence are the pieces of
+ * its words; a word costs what it costs after a space (byte-level BPE's `Ġbank`, SentencePiece's
+ * `▁bank`) or at the start, whichever is more, and the special tokens ([CLS] [SEP], <s> </s>)
+ * take their positions first.
  */
 export function tokenBudget(embedder: ContextualEmbedder): TokenBudget | undefined {
-  if (!(embedder instanceof BertModel)) return undefined;
-  const { tokenizer, config } = embedder;
+  const model = embedder as Partial<Pick<LanguageModel, 'tokenizer' | 'maxLength' | 'takesWords'>>;
+  const { tokenizer, maxLength } = model;
+  if (!tokenizer || maxLength === undefined || model.takesWords) return undefined;
+  const specialTokens = tokenizer.encode('').ids.length;
   const cache = new Map<string, number>();
   return {
-    maxTokens: config.maxPositionEmbeddings - 2,
+    maxTokens: maxLength - specialTokens,
     tokensPerWord: (words) =>
       words.map((word) => {
         let n = cache.get(word);
         if (n === undefined) {
-          n = tokenizer.tokenize(word).length;
+          n = Math.max(tokenizer.tokenize(word).length, tokenizer.tokenize(` ${word}`).length);
           cache.set(word, n);
         }
         return n;
