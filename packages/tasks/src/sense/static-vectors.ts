@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EncoderModel, type ContextualEmbedder } from '@wb/core';
+import { midSentenceIds } from './word-tokens.js';
 
 /** One static vector per distinct word form in `words` (the map's keys are the forms as given). */
 export async function staticVectors(embedder: ContextualEmbedder, words: readonly string[]): Promise<Map<string, Float32Array>> {
@@ -21,7 +22,7 @@ export async function staticVectors(embedder: ContextualEmbedder, words: readonl
   if (embedder instanceof EncoderModel) {
     const table = embedder.wordEmbeddings;
     for (const form of forms) {
-      const { ids } = embedder.tokenizer.encode(` ${form}`, { addSpecialTokens: false });
+      const ids = midSentenceIds(embedder.tokenizer, form);
       if (ids.length === 0) {
         // A form the tokenizer drops entirely (control characters) has no rows.
         vectors.set(form, new Float32Array(table.shape[1]));

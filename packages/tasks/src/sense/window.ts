@@ -6,6 +6,7 @@
  * LSTMs) see the whole sentence.
  */
 import type { ContextualEmbedder, LanguageModel } from '@wb/core';
+import { midSentenceIds } from './word-tokens.js';
 
 /** How many model tokens words cost, and how many the model takes at most (special tokens excluded). */
 export interface TokenBudget {
@@ -35,7 +36,7 @@ export function tokenBudget(embedder: ContextualEmbedder): TokenBudget | undefin
       words.map((word) => {
         let n = cache.get(word);
         if (n === undefined) {
-          n = Math.max(tokenizer.tokenize(word).length, tokenizer.tokenize(` ${word}`).length);
+          n = Math.max(tokenizer.tokenize(word).length, midSentenceIds(tokenizer, word).length);
           cache.set(word, n);
         }
         return n;
