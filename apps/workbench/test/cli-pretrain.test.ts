@@ -82,6 +82,21 @@ describe('wb pretrain bert', () => {
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(killed, 'model.safetensors')))).toBe(0);
     expect(lossColumn(killed)).toEqual(losses);
   });
+
+  it('continues pretraining a checkpoint (--init-from) with an isotropy penalty (--isotropy-weight)', async () => {
+    const straight = join(dir, 'bert-straight');
+    const continued = join(dir, 'bert-continued');
+    const result = await wbRun([...common(), '--init-from', straight, '--isotropy-weight', '1', '--steps', '4', '--out', continued]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`starting from ${straight}: 2 layers, hidden 32`);
+    const { settings } = JSON.parse(result.stdout);
+    expect([settings.initFrom, settings.isotropyWeight]).toEqual([straight, 1]);
+    const [header, first] = readFileSync(join(continued, 'loss.csv'), 'utf8').split('\n');
+    const column = (name: string) => Number(first.split(',')[header.split(',').indexOf(name)]);
+    expect(column('isotropy')).toBeGreaterThan(0);
+    // It starts where the trained run ended, not at a random start's loss.
+    expect(column('mlm')).toBeLessThan(lossColumn(straight).slice(0, 5).reduce((a, b) => a + b) / 5 - 0.5);
+  });
 });
 
 describe('wb pretrain elmo', () => {

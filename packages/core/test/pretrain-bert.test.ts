@@ -10,6 +10,8 @@ import { loadBert } from '../src/load.js';
 import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
 import { BertPretrainingData } from '../src/pretrain/bert-data.js';
 import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
+import { meanDirectionShare } from '../src/pretrain/isotropy.js';
+import { readModelTensors } from '../src/load.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from '../src/pretrain/bert-eval.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
 import { Rng } from '../src/train/rng.js';
@@ -174,6 +176,7 @@ describe('pretrainBert', () => {
     maskReplacement: 'bert',
     nspWeight: 1,
     neighborWeight: 0,
+    isotropyWeight: 0,
     positionInit: 'normal',
     attentionInit: 'normal',
   };
@@ -290,6 +293,32 @@ describe('pretrainBert', () => {
     expect(resumed.trainer.state.step).toBe(4);
   });
 
+  it('continues pretraining a checkpoint (initFrom): its architecture and weights, and only with its own vocabulary', async () => {
+    const base = join(root, 'base');
+    await pretrainBert(base, { ...settings, steps: 4 });
+    const continued = join(root, 'continued');
+    // A learning rate too small to move a weight: the saved model is the checkpoint it started from.
+    const run = await pretrainBert(continued, { ...settings, layers: 1, hidden: 16, initFrom: base, steps: 1, warmup: 1, lr: 1e-12, seed: 12 });
+    expect([run.config.numHiddenLayers, run.config.hiddenSize]).toEqual([2, 32]);
+    const recorded = JSON.parse(readFileSync(join(continued, 'training.json'), 'utf8')).settings;
+    expect([recorded.layers, recorded.hidden, recorded.initFrom]).toEqual([2, 32, base]);
+    const before = readModelTensors(base);
+    const after = readModelTensors(continued);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [name, t] of before) {
+      const a = after.get(name)!.data as Float32Array;
+      const b = t.data as Float32Array;
+      expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]))), name).toBeLessThan(1e-6);
+    }
+
+    const otherVocab = join(root, 'other-vocab.txt');
+    writeFileSync(otherVocab, readFileSync(settings.vocab, 'utf8') + 'extra\n');
+    await expect(pretrainBert(join(root, 'wrong-vocab'), { ...settings, vocab: otherVocab, initFrom: base })).rejects.toThrow(
+      `--vocab ${otherVocab} is not the vocabulary of --init-from ${base}; pass the checkpoint's own vocab.txt`,
+    );
+    await expect(pretrainBert(join(root, 'sinusoids'), { ...settings, initFrom: base, positionInit: 'sinusoidal' })).rejects.toThrow(/only shape a random start/);
+  });
+
   it('resumes with another --steps: the learning rate follows the new total from there, and training.json records the change', async () => {
     const dir = join(root, 'extended');
     await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });
@@ -315,7 +344,7 @@ describe('bertPretrainingLoss', () => {
     const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 4);
     const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 }).batch(new Rng(9), 4);
     const value = (w: number) => {
-      const { loss, parts } = bertPretrainingLoss(weights, config, batch, w);
+      const { loss, parts } = bertPretrainingLoss(weights, config, batch, { nsp: w });
       return { loss: loss.dataSync()[0], mlm: parts!.mlm.dataSync()[0], nsp: parts!.nsp.dataSync()[0] };
     };
     const full = value(1);
@@ -332,11 +361,41 @@ describe('bertPretrainingLoss', () => {
     const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 4);
     const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, neighborProb: 0.15 }).batch(new Rng(9), 4);
     expect(batch.neighborIndices.length).toBeGreaterThan(0);
-    const { loss, parts } = bertPretrainingLoss(weights, config, batch, 1, 0.5);
+    const { loss, parts } = bertPretrainingLoss(weights, config, batch, { nsp: 1, neighbor: 0.5 });
     const [total, mlm, nsp, neighbor] = [loss, parts!.mlm, parts!.nsp, parts!.neighbor].map((t) => t.dataSync()[0]);
     expect(total).toBeCloseTo(mlm + nsp + 0.5 * neighbor, 5);
     // The same number as the masked-LM loss computed with the neighbour positions and labels in its place.
     const asMasked = { ...batch, maskedIndices: batch.neighborIndices, maskedLabels: batch.neighborLabels, neighborIndices: new Int32Array(0), neighborLabels: new Int32Array(0) };
     expect(bertPretrainingLoss(weights, config, asMasked).parts!.mlm.dataSync()[0]).toBeCloseTo(neighbor, 6);
+  });
+
+  it('adds isotropy · the mean-direction share of the encoder layers', () => {
+    const config = { ...BERT_DEFAULTS, vocabSize: 1000, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 64 };
+    const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 4);
+    const batch = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64 }).batch(new Rng(9), 4);
+    const plain = bertPretrainingLoss(weights, config, batch);
+    expect(plain.parts!.isotropy).toBeUndefined();
+    const { loss, parts } = bertPretrainingLoss(weights, config, batch, { isotropy: 2 });
+    const [total, mlm, nsp, isotropy] = [loss, parts!.mlm, parts!.nsp, parts!.isotropy].map((t) => t.dataSync()[0]);
+    expect(isotropy).toBeGreaterThan(0);
+    expect(isotropy).toBeLessThan(1);
+    expect(total).toBeCloseTo(mlm + nsp + 2 * isotropy, 5);
+  });
+});
+
+describe('meanDirectionShare', () => {
+  const mask = tf.tensor2d([[1, 1, 1, 0]]);
+  it('is 1 when every real token has the same state, 0 when they cancel, and ignores padding', () => {
+    const same = tf.tensor3d([[[1, 2], [1, 2], [1, 2], [9, -9]]]);
+    const cancelling = tf.tensor3d([[[1, 2], [-1, -2], [0, 0], [5, 5]]]);
+    expect(meanDirectionShare([same], mask).dataSync()[0]).toBeCloseTo(1, 6);
+    expect(meanDirectionShare([cancelling], mask).dataSync()[0]).toBeCloseTo(0, 6);
+    expect(meanDirectionShare([same, cancelling], mask).dataSync()[0]).toBeCloseTo(0.5, 6);
+  });
+
+  it('is ‖mean‖² / mean ‖h‖² over the real tokens', () => {
+    const states = tf.tensor3d([[[3, 0], [1, 2], [2, 2], [7, 7]]]);
+    // mean (2, 4/3): ‖mean‖² = 4 + 16/9; mean ‖h‖² = (9 + 5 + 8) / 3.
+    expect(meanDirectionShare([states], mask).dataSync()[0]).toBeCloseTo((4 + 16 / 9) / (22 / 3), 6);
   });
 });

@@ -29,6 +29,8 @@ export function pretrainCommand(): Command {
       .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
       .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
       .option('--neighbor-weight <x>', 'weight of an auxiliary loss: visible tokens predict their right neighbour through the MLM decoder (0: off, as BERT)', nonNegativeNumber, d.neighborWeight)
+      .option('--isotropy-weight <x>', "weight of a penalty on the share of the encoder layers' energy in their mean direction (0: off, as BERT)", nonNegativeNumber, d.isotropyWeight)
+      .option('--init-from <model>', 'continue pretraining this BertForPreTraining folder instead of random weights (its architecture; --vocab must be its vocab.txt)')
       .option('--position-init <how>', 'position embeddings start as normal(0, 0.02) (BERT) or as sinusoids of the same spread', positionInit, d.positionInit)
       .option('--attention-init <how>', 'attention weights start as normal(0, 0.02) (BERT) or mimetic: W_q·W_kᵀ ≈ 0.7·I, W_v·W_o ≈ −0.4·I (Trockman & Kolter 2023)', attentionInit, d.attentionInit)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')

@@ -4,12 +4,13 @@
  * and `training.json` (settings, seed, steps, wall time, final losses). Training state is saved every
  * `checkpointEvery` steps; `resume` continues a killed run exactly.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
-import { BERT_DEFAULTS, initBertWeights, type BertConfig } from '../models/bert.js';
+import { BERT_DEFAULTS, initBertWeights, type BertConfig, type BertWeights } from '../models/bert.js';
+import { loadBertCheckpoint } from '../load.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
@@ -37,6 +38,17 @@ export interface BertPretrainSettings extends OptimizerSettings {
    * positions labelled are drawn at the masking rate among visible tokens.
    */
   neighborWeight: number;
+  /**
+   * Weight of a penalty on the share of the encoder layers' energy in their mean direction (see
+   * isotropy.ts); 0 is BERT's objective.
+   */
+  isotropyWeight: number;
+  /**
+   * Continue pretraining an existing BertForPreTraining folder (as domain-adaptive pretraining does)
+   * instead of starting from random weights: the architecture is the checkpoint's, and `vocab` must be
+   * the vocabulary it was trained with.
+   */
+  initFrom?: string;
   /** How position embeddings start: BERT's normal(0, 0.02), or sinusoids of the same spread (see sinusoidalPositions). */
   positionInit: PositionInit;
   /** BERT's normal draw, or mimetic attention (see mimeticAttention). */
@@ -68,12 +80,13 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   maskReplacement: 'bert',
   nspWeight: 1,
   neighborWeight: 0,
+  isotropyWeight: 0,
   positionInit: 'normal',
   attentionInit: 'normal',
 };
 
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
-const SETTINGS_ADDED_LATER = ['neighborWeight', 'positionInit', 'attentionInit'] as const;
+const SETTINGS_ADDED_LATER = ['neighborWeight', 'isotropyWeight', 'positionInit', 'attentionInit'] as const;
 
 export type PositionInit = 'normal' | 'sinusoidal';
 export type AttentionInit = 'normal' | 'mimetic';
@@ -90,12 +103,15 @@ export function tokenizeCorpus(corpusDir: string, tokenizer: BertTokenizer): num
   return documents;
 }
 
-export async function pretrainBert(outDir: string, settings: BertPretrainSettings, options: TrainingRunHooks = {}) {
+export async function pretrainBert(outDir: string, requested: BertPretrainSettings, options: TrainingRunHooks = {}) {
   const log = options.onLog ?? (() => {});
-  const vocabText = readFileSync(settings.vocab, 'utf8');
+  const vocabText = readFileSync(requested.vocab, 'utf8');
   const tokenizer = BertTokenizer.fromVocab(vocabText);
   const vocab = vocabText.split(/\r?\n/).filter((line, i, all) => line !== '' || i < all.length - 1);
-  const config: BertConfig = {
+  const start = requested.initFrom ? startingCheckpoint(requested, vocabText, log) : undefined;
+  // With --init-from the architecture is the checkpoint's, and the recorded settings say so.
+  const settings = start ? { ...requested, ...start.architecture } : requested;
+  const config: BertConfig = start?.config ?? {
     ...BERT_DEFAULTS,
     vocabSize: tokenizer.vocabSize,
     hiddenSize: settings.hidden,
@@ -126,17 +142,12 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
     neighborProb: settings.neighborWeight > 0 ? settings.maskProb : 0,
   });
 
-  const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, settings.seed);
-  if (settings.positionInit === 'sinusoidal') {
-    weights['embeddings.position_embeddings.weight'].dispose();
-    weights['embeddings.position_embeddings.weight'] = sinusoidalPositions(config.maxPositionEmbeddings, config.hiddenSize, config.initializerRange);
-  }
-  if (settings.attentionInit === 'mimetic') mimeticAttention(weights, config, settings.seed);
+  const weights = start?.weights ?? initialWeights(config, settings);
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
   tf.dispose(Object.values(weights));
   const trainer = new Trainer<PretrainingBatch>({
     params,
-    lossFn: (batch) => bertPretrainingLoss(params, config, batch, settings.nspWeight, settings.neighborWeight),
+    lossFn: (batch) => bertPretrainingLoss(params, config, batch, { nsp: settings.nspWeight, neighbor: settings.neighborWeight, isotropy: settings.isotropyWeight }),
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
@@ -146,6 +157,7 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
   const { evalCorpus, evalEvery, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
   // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
+  // initFrom is recorded as given (a path): resuming checks that the run continues the same start.
   const unrecordedAtDefault = Object.fromEntries(
     SETTINGS_ADDED_LATER.filter((key) => settings[key] === BERT_PRETRAIN_DEFAULTS[key]).map((key) => [key, undefined]),
   );
@@ -176,4 +188,38 @@ export async function pretrainBert(outDir: string, settings: BertPretrainSetting
   const withHeldOut = { ...summary, heldOut: heldOutSummary };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(withHeldOut, null, 2) + '\n');
   return { stopped: false, trainer, config, summary: withHeldOut };
+}
+
+/** BERT's random start, with the position and attention initialisations the settings ask for. */
+function initialWeights(config: BertConfig, settings: BertPretrainSettings): BertWeights {
+  const weights = initBertWeights(config, { pooler: true, mlm: true, nsp: true }, settings.seed);
+  if (settings.positionInit === 'sinusoidal') {
+    weights['embeddings.position_embeddings.weight'].dispose();
+    weights['embeddings.position_embeddings.weight'] = sinusoidalPositions(config.maxPositionEmbeddings, config.hiddenSize, config.initializerRange);
+  }
+  if (settings.attentionInit === 'mimetic') mimeticAttention(weights, config, settings.seed);
+  return weights;
+}
+
+/** The checkpoint `--init-from` names, checked against the run's vocabulary and sequence length. */
+function startingCheckpoint(settings: BertPretrainSettings, vocabText: string, log: (message: string) => void) {
+  const from = settings.initFrom!;
+  if (settings.positionInit !== 'normal' || settings.attentionInit !== 'normal') {
+    throw new Error(`--init-from ${from} starts from trained weights; --position-init and --attention-init only shape a random start`);
+  }
+  const checkpoint = loadBertCheckpoint(from);
+  const c = checkpoint.config;
+  const heads = ['cls.predictions.transform.dense.weight', 'cls.seq_relationship.weight', 'pooler.dense.weight'].filter((name) => !checkpoint.weights[name]);
+  if (heads.length > 0) throw new Error(`--init-from ${from}: not a BertForPreTraining checkpoint (no ${heads.join(', ')}); pretraining continues the masked-LM and next-sentence heads`);
+  const ownVocab = join(checkpoint.dir, 'vocab.txt');
+  if (existsSync(ownVocab) ? readFileSync(ownVocab, 'utf8') !== vocabText : BertTokenizer.fromVocab(vocabText).vocabSize !== c.vocabSize) {
+    throw new Error(`--vocab ${settings.vocab} is not the vocabulary of --init-from ${from}; pass the checkpoint's own vocab.txt`);
+  }
+  if (settings.maxLength > c.maxPositionEmbeddings) throw new Error(`--max-length ${settings.maxLength} is more than the ${c.maxPositionEmbeddings} positions of --init-from ${from}`);
+  log(`starting from ${checkpoint.dir}: ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, feed-forward ${c.intermediateSize}`);
+  return {
+    config: c,
+    weights: checkpoint.weights,
+    architecture: { layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize },
+  };
 }
