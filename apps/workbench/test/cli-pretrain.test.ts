@@ -89,8 +89,9 @@ describe('wb pretrain bert', () => {
     const result = await wbRun([...common(), '--init-from', straight, '--isotropy-weight', '1', '--steps', '4', '--out', continued]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`starting from ${straight}: 2 layers, hidden 32`);
-    const { settings } = JSON.parse(result.stdout);
+    const { settings, finalLoss } = JSON.parse(result.stdout);
     expect([settings.initFrom, settings.isotropyWeight]).toEqual([straight, 1]);
+    expect(finalLoss.isotropy).toBeGreaterThan(0);
     const [header, first] = readFileSync(join(continued, 'loss.csv'), 'utf8').split('\n');
     const column = (name: string) => Number(first.split(',')[header.split(',').indexOf(name)]);
     expect(column('isotropy')).toBeGreaterThan(0);

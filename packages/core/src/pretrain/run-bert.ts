@@ -184,6 +184,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
     total: mean((r) => r.loss),
     mlm: mean((r) => r.parts.mlm),
     nsp: mean((r) => r.parts.nsp),
+    ...(settings.isotropyWeight > 0 ? { isotropy: mean((r) => r.parts.isotropy) } : {}),
   });
   const withHeldOut = { ...summary, heldOut: heldOutSummary };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(withHeldOut, null, 2) + '\n');
