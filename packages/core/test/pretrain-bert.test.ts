@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
-import { loadBert } from '../src/load.js';
+import { loadBert, loadBertCheckpoint, readModelTensors } from '../src/load.js';
 import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
 import { BertPretrainingData } from '../src/pretrain/bert-data.js';
 import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
 import { meanDirectionShare } from '../src/pretrain/isotropy.js';
-import { readModelTensors } from '../src/load.js';
+import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from '../src/pretrain/bert-eval.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
 import { Rng } from '../src/train/rng.js';
@@ -317,6 +317,14 @@ describe('pretrainBert', () => {
       `--vocab ${otherVocab} is not the vocabulary of --init-from ${base}; pass the checkpoint's own vocab.txt`,
     );
     await expect(pretrainBert(join(root, 'sinusoids'), { ...settings, initFrom: base, positionInit: 'sinusoidal' })).rejects.toThrow(/only shape a random start/);
+    // An encoder without the pretraining heads (a BertModel folder) has nothing to continue them from.
+    const encoderOnly = join(root, 'encoder-only');
+    const full = loadBertCheckpoint(base);
+    const withoutHeads = Object.fromEntries(Object.entries(full.weights).filter(([name]) => !name.startsWith('cls.')));
+    saveBertCheckpoint(encoderOnly, { config: full.config, weights: withoutHeads, vocab: readFileSync(settings.vocab, 'utf8').trimEnd().split('\n') });
+    await expect(pretrainBert(join(root, 'from-encoder'), { ...settings, initFrom: encoderOnly })).rejects.toThrow(
+      /not a BertForPreTraining checkpoint \(no cls\.predictions\.transform\.dense\.weight, .*cls\.seq_relationship\.bias\)/,
+    );
   });
 
   it('resumes with another --steps: the learning rate follows the new total from there, and training.json records the change', async () => {

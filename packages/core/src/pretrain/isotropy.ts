@@ -6,9 +6,9 @@
  * Why a pretraining loss may want it small: a shared direction adds the same amount to every cosine,
  * so two uses of a word look more alike whatever their contexts (Ethayarajh 2019; Gao et al. 2019,
  * "representation degeneration"), and the masked LM alone leaves one there (the 12,000-step
- * bert-mini's top layer: 18% of its energy, random token pairs at cosine 0.18). Penalising the mean's share of the energy
- * asks the layer to spend its dimensions on what differs between tokens; the MLM head's own dense +
- * LayerNorm can still add back any offset its decoder needs.
+ * bert-mini's top layer: 18% of its energy, random token pairs at cosine 0.18). Penalising the
+ * mean's share of the energy asks the layer to spend its dimensions on what differs between tokens;
+ * the MLM head's own dense + LayerNorm can still add back any offset its decoder needs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

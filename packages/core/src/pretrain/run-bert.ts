@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
-import { BERT_DEFAULTS, initBertWeights, type BertConfig, type BertWeights } from '../models/bert.js';
+import { BERT_DEFAULTS, bertWeightShapes, initBertWeights, type BertConfig, type BertWeights } from '../models/bert.js';
 import { loadBertCheckpoint } from '../load.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
@@ -108,7 +108,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
   const vocabText = readFileSync(requested.vocab, 'utf8');
   const tokenizer = BertTokenizer.fromVocab(vocabText);
   const vocab = vocabText.split(/\r?\n/).filter((line, i, all) => line !== '' || i < all.length - 1);
-  const start = requested.initFrom ? startingCheckpoint(requested, vocabText, log) : undefined;
+  const start = requested.initFrom ? startingCheckpoint(requested, vocabText, tokenizer.vocabSize, log) : undefined;
   // With --init-from the architecture is the checkpoint's, and the recorded settings say so.
   const settings = start ? { ...requested, ...start.architecture } : requested;
   const config: BertConfig = start?.config ?? {
@@ -203,17 +203,19 @@ function initialWeights(config: BertConfig, settings: BertPretrainSettings): Ber
 }
 
 /** The checkpoint `--init-from` names, checked against the run's vocabulary and sequence length. */
-function startingCheckpoint(settings: BertPretrainSettings, vocabText: string, log: (message: string) => void) {
+function startingCheckpoint(settings: BertPretrainSettings, vocabText: string, vocabSize: number, log: (message: string) => void) {
   const from = settings.initFrom!;
   if (settings.positionInit !== 'normal' || settings.attentionInit !== 'normal') {
     throw new Error(`--init-from ${from} starts from trained weights; --position-init and --attention-init only shape a random start`);
   }
   const checkpoint = loadBertCheckpoint(from);
   const c = checkpoint.config;
-  const heads = ['cls.predictions.transform.dense.weight', 'cls.seq_relationship.weight', 'pooler.dense.weight'].filter((name) => !checkpoint.weights[name]);
-  if (heads.length > 0) throw new Error(`--init-from ${from}: not a BertForPreTraining checkpoint (no ${heads.join(', ')}); pretraining continues the masked-LM and next-sentence heads`);
+  const missing = Object.keys(bertWeightShapes(c, { pooler: true, mlm: true, nsp: true })).filter((name) => !checkpoint.weights[name]);
+  if (missing.length > 0) {
+    throw new Error(`--init-from ${from}: not a BertForPreTraining checkpoint (no ${missing.join(', ')}); pretraining continues the masked-LM and next-sentence heads`);
+  }
   const ownVocab = join(checkpoint.dir, 'vocab.txt');
-  if (existsSync(ownVocab) ? readFileSync(ownVocab, 'utf8') !== vocabText : BertTokenizer.fromVocab(vocabText).vocabSize !== c.vocabSize) {
+  if (existsSync(ownVocab) ? readFileSync(ownVocab, 'utf8') !== vocabText : vocabSize !== c.vocabSize) {
     throw new Error(`--vocab ${settings.vocab} is not the vocabulary of --init-from ${from}; pass the checkpoint's own vocab.txt`);
   }
   if (settings.maxLength > c.maxPositionEmbeddings) throw new Error(`--max-length ${settings.maxLength} is more than the ${c.maxPositionEmbeddings} positions of --init-from ${from}`);
