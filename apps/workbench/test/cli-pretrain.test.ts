@@ -149,4 +149,41 @@ describe('wb pretrain elmo', () => {
     a.dispose();
     b.dispose();
   });
+
+  // Uses the folders the tests above wrote: elmo-straight and the BERT bert-straight.
+  it('continues a biLM (--init-from) with a BERT teacher (--distill-from, --distill-weight)', async () => {
+    const straight = join(dir, 'elmo-straight');
+    const teacher = join(dir, 'bert-straight');
+    const continued = join(dir, 'elmo-distilled');
+    // The folder's vocab.txt (21 words: the corpus has fewer than --vocab-size 40) is the softmax's.
+    const result = await wbRun([...args(continued), '--init-from', straight, '--distill-from', teacher, '--distill-weight', '2', '--steps', '6', '--lr', '1e-12']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`starting from ${straight}: 2 LSTM layers, cell 16, projection 8; softmax over its 21 words starts afresh`);
+    expect(result.stderr).toMatch(/distilling layer 2 of .*bert-straight \(hidden 32\) into the top layer \(16 wide\), weight 2/);
+    const { settings, finalLoss } = JSON.parse(result.stdout);
+    expect([settings.initFrom, settings.distillFrom, settings.distillWeight, settings.lstmDim]).toEqual([straight, teacher, 2, 16]);
+    expect(finalLoss.distillCosine).toBeGreaterThan(0);
+    const [header, ...rows] = readFileSync(join(continued, 'loss.csv'), 'utf8').trim().split('\n');
+    const column = (name: string) => rows.map((row) => Number(row.split(',')[header.split(',').indexOf(name)]));
+    column('loss').forEach((loss, i) => expect(loss).toBeCloseTo(column('lm')[i] + 2 * column('distill')[i], 4));
+    // At a learning rate of 1e-12 the biLM keeps the weights it started from, and the head is not saved.
+    const [from, to] = await Promise.all([loadElmo(straight), loadElmo(continued)]);
+    expect(Object.keys(to.weights).sort()).toEqual(Object.keys(from.weights).sort());
+    for (const [name, t] of Object.entries(from.weights)) {
+      const after = to.weights[name].dataSync();
+      t.dataSync().forEach((v, i) => expect(Math.abs(after[i] - v), name).toBeLessThan(1e-6));
+    }
+    from.dispose();
+    to.dispose();
+
+    const alone = await wbRun([...args(join(dir, 'elmo-no-weight')), '--distill-from', teacher]);
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toContain('--distill-from and --distill-weight go together');
+    const noVocab = join(dir, 'elmo-no-vocab');
+    mkdirSync(noVocab);
+    for (const file of ['options.json', 'weights.hdf5']) writeFileSync(join(noVocab, file), readFileSync(join(straight, file)));
+    const refused = await wbRun([...args(join(dir, 'elmo-from-no-vocab')), '--init-from', noVocab]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`--init-from ${noVocab}: no vocab.txt beside options.json`);
+  });
 });

@@ -58,6 +58,10 @@ export function pretrainCommand(): Command {
       .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
       .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
+      .option('--init-from <model>', "continue pretraining this folder (options.json, weights.hdf5, its softmax's vocab.txt) instead of random weights; the softmax starts afresh")
+      .option('--distill-from <bert>', "a BERT folder whose word vectors (mean of a word's pieces) are an auxiliary target for the top layer, through a linear head")
+      .option('--distill-layer <n>', "the teacher's layer (0: embeddings; default: its last)", nonNegativeInt)
+      .option('--distill-weight <x>', 'weight of the distillation loss (1 − cosine); needs --distill-from', nonNegativeNumber, e.distillWeight)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
       .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
     'pretrain elmo',

@@ -41,6 +41,19 @@ export function buildElmoVocabulary(sentences: string[][], vocabSize: number): E
   return { words, ids: new Map(words.map((w, i) => [w, i])), counts };
 }
 
+/**
+ * The vocabulary a trained biLM's softmax was built with (its vocab.txt, most frequent first), with
+ * the counts of `sentences`, for continuing its training on them.
+ */
+export function elmoVocabularyOf(words: string[], sentences: string[][]): ElmoVocabulary {
+  if (ELMO_SPECIAL_WORDS.some((w, i) => words[i] !== w)) {
+    throw new Error(`a biLM's vocab.txt starts with ${ELMO_SPECIAL_WORDS.join(', ')} (wb pretrain elmo writes them first); this one starts with ${words.slice(0, 3).join(', ')}`);
+  }
+  const counts = new Map<string, number>();
+  for (const sentence of sentences) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return { words, ids: new Map(words.map((w, i) => [w, i])), counts };
+}
+
 /** The softmax ids of a sentence's words (<UNK> for the words outside the vocabulary). */
 export function elmoWordIds(words: string[], vocabulary: ElmoVocabulary): number[] {
   return words.map((w) => vocabulary.ids.get(w) ?? UNK_ID);
@@ -61,7 +74,7 @@ export function sampleElmoBatch(
   vocabulary: ElmoVocabulary,
   rng: Rng,
   sizes: { batchSize: number; maxWords: number },
-): { batch: ElmoTrainingBatch; tokens: number } {
+): { batch: ElmoTrainingBatch; tokens: number; words: string[][] } {
   const words: string[][] = [];
   while (words.length < sizes.batchSize) {
     const sentence = sentences[rng.int(sentences.length)];
@@ -76,5 +89,5 @@ export function sampleElmoBatch(
     wordChars: chars.wordChars,
     negativesSeed: rng.int(2 ** 32),
   };
-  return { batch, tokens: words.reduce((n, s) => n + s.length, 0) };
+  return { batch, tokens: words.reduce((n, s) => n + s.length, 0), words };
 }

@@ -4,7 +4,7 @@
  * directions (bilm-tf). Loss = (forward mean + backward mean) / 2 in nats per word.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { addSentenceBoundaries, elmoBiLm, sequenceMask } from '../models/elmo/bilm.js';
+import { addSentenceBoundaries, elmoBiLm, sequenceMask, type ElmoBiLmOutputs } from '../models/elmo/bilm.js';
 import type { ElmoOptions } from '../models/elmo/options.js';
 import { elmoNames, type ElmoWeights } from '../models/elmo/weights.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
@@ -59,7 +59,27 @@ export function logUniformSample(
   return { sampled, expectedCount };
 }
 
-export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: ElmoLmBatch, loss: ElmoLmLossOptions): tf.Scalar {
+/** The biLM over a batch's words with `<S>`/`</S>` added, and the mask of the words [batch, time]. */
+export function elmoBatchBiLm(weights: ElmoWeights, options: ElmoOptions, batch: ElmoLmBatch): { bilm: ElmoBiLmOutputs; wordMask: tf.Tensor2D } {
+  const result = tf.tidy(() => {
+    const time = batch.charIds.shape[1];
+    const wordMask = sequenceMask(tf.tensor1d(batch.wordIds.map((ids) => ids.length), 'int32'), time);
+    const withBoundaries = addSentenceBoundaries(batch.charIds, wordMask);
+    const bilm = elmoBiLm(weights, options, withBoundaries.charIds, withBoundaries.lengths, { wordChars: batch.wordChars });
+    return { ...bilm, wordMask } as unknown as tf.TensorContainerObject;
+  }) as unknown as ElmoBiLmOutputs & { wordMask: tf.Tensor2D };
+  const { wordMask, ...bilm } = result;
+  return { bilm, wordMask };
+}
+
+/** `bilm`: the batch's biLM when the caller needs it for another loss too (elmoBatchBiLm). */
+export function elmoLmLoss(
+  weights: ElmoWeights,
+  options: ElmoOptions,
+  batch: ElmoLmBatch,
+  loss: ElmoLmLossOptions,
+  bilm?: ElmoBiLmOutputs,
+): tf.Scalar {
   const softmaxW = weights[elmoNames.softmaxWeight];
   const softmaxB = weights[elmoNames.softmaxBias];
   if (!softmaxW || !softmaxB) {
@@ -93,11 +113,8 @@ export function elmoLmLoss(weights: ElmoWeights, options: ElmoOptions, batch: El
   const numSampled = Math.min(loss.numSampled ?? 8192, vocab);
   const sampled = loss.softmax === 'sampled' && numSampled < vocab;
   return tf.tidy(() => {
-    const lengths = batch.wordIds.map((ids) => ids.length);
-    const mask = sequenceMask(tf.tensor1d(lengths, 'int32'), time);
-    const withBoundaries = addSentenceBoundaries(batch.charIds, mask);
-    const bilm = elmoBiLm(weights, options, withBoundaries.charIds, withBoundaries.lengths, { wordChars: batch.wordChars });
-    const top = bilm.directional[bilm.directional.length - 1];
+    const directional = (bilm ?? elmoBatchBiLm(weights, options, batch).bilm).directional;
+    const top = directional[directional.length - 1];
     const P = top.shape[3];
     const hidden = gatherRows(tf.reshape(top, [-1, P]), tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
     // Both directions have the same number of targets, so the mean over all is the mean of the two means.

@@ -6,17 +6,21 @@
  * Sentences are sampled uniformly from the corpus with a seeded `Rng` (windows of at most `maxWords`
  * words for long ones), so a run killed and resumed with `resume` continues exactly.
  */
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveElmo } from '../checkpoint/allennlp-elmo.js';
+import { readElmoHdf5, resolveElmoFiles, saveElmo } from '../checkpoint/allennlp-elmo.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { parseElmoOptions, type ElmoOptions } from '../models/elmo/options.js';
 import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weights.js';
+import { wordLayers } from '../models/elmo/bilm.js';
+import { Rng } from '../train/rng.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { ELMO_BOUNDARY_IDS, buildElmoVocabulary, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
+import { BertWordTeacher, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
+import { ELMO_BOUNDARY_IDS, buildElmoVocabulary, elmoVocabularyOf, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
 import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from './elmo-eval.js';
-import { elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
+import { elmoBatchBiLm, elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
 
 export interface ElmoPretrainSettings {
   corpus: string;
@@ -43,6 +47,18 @@ export interface ElmoPretrainSettings {
    */
   evalCorpus?: string;
   evalEvery?: number;
+  /**
+   * Continue pretraining this AllenNLP folder (options.json, weights.hdf5, and the vocab.txt of its
+   * softmax) instead of random weights: the architecture and vocabulary are the checkpoint's. Its
+   * softmax is not in weights.hdf5 (AllenNLP ships none), so that one starts afresh.
+   */
+  initFrom?: string;
+  /** A BERT folder whose word vectors are an auxiliary target for the top layer (see elmo-distill.ts). */
+  distillFrom?: string;
+  /** The teacher's layer (0: embeddings; default its last). */
+  distillLayer?: number;
+  /** Weight of the distillation loss (0: bilm-tf's objective alone). */
+  distillWeight: number;
 }
 
 export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
@@ -61,7 +77,14 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
   negatives: 1024,
   maxGradNorm: 1,
   seed: 0,
+  distillWeight: 0,
 };
+
+/** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
+const SETTINGS_ADDED_LATER = ['distillWeight'] as const;
+
+/** The linear map from ELMo's top layer to the teacher's width; trained with the rest, never saved. */
+const DISTILL_HEAD = { weight: 'distill/W', bias: 'distill/b' } as const;
 
 function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOptions {
   const filters = settings.filters.split(',').map((pair) => {
@@ -95,12 +118,18 @@ function elmoOptionsFor(settings: Omit<ElmoPretrainSettings, 'corpus'>): ElmoOpt
   );
 }
 
-export async function pretrainElmo(outDir: string, settings: ElmoPretrainSettings, options: TrainingRunHooks = {}) {
+export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettings, options: TrainingRunHooks = {}) {
   const log = options.onLog ?? (() => {});
-  const options_ = elmoOptionsFor(settings);
+  const start = requested.initFrom ? await startingCheckpoint(requested.initFrom, log) : undefined;
+  // With --init-from the architecture is the checkpoint's, and the recorded settings say so.
+  const settings = start ? { ...requested, ...start.architecture } : requested;
+  if ((settings.distillWeight > 0) !== (settings.distillFrom !== undefined)) {
+    throw new Error('--distill-from and --distill-weight go together: give both (a teacher and a weight above 0) or neither');
+  }
+  const options_ = start?.options ?? elmoOptionsFor(settings);
   const started = performance.now();
   const sentences = readElmoSentences(settings.corpus);
-  const vocabulary = buildElmoVocabulary(sentences, settings.vocabSize);
+  const vocabulary = start ? elmoVocabularyOf(start.vocab, sentences) : buildElmoVocabulary(sentences, settings.vocabSize);
   const { words: vocab, ids, counts } = vocabulary;
   const wordCount = sentences.reduce((n, s) => n + s.length, 0);
   const covered = [...counts].reduce((n, [w, c]) => n + (ids.has(w) ? c : 0), 0);
@@ -112,14 +141,45 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   );
 
   const weights = initElmoWeights(options_, { seed: settings.seed, vocabSize: vocab.length });
+  if (start) {
+    for (const [name, tensor] of Object.entries(start.weights)) {
+      weights[name].dispose();
+      weights[name] = tensor;
+    }
+  }
+  const teacher = settings.distillFrom ? BertWordTeacher.load(settings.distillFrom, settings.distillLayer) : undefined;
+  if (teacher) {
+    const width = 2 * options_.lstm.projection_dim;
+    log(`distilling layer ${teacher.layer} of ${teacher.dir} (hidden ${teacher.hiddenSize}) into the top layer (${width} wide), weight ${settings.distillWeight}`);
+    weights[DISTILL_HEAD.weight] = glorotUniform([width, teacher.hiddenSize], settings.seed);
+    weights[DISTILL_HEAD.bias] = tf.zeros([teacher.hiddenSize]);
+  }
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
   const lossSettings = { ...ELMO_BOUNDARY_IDS, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
-  const trainer = new Trainer<ElmoTrainingBatch>({
+  const lossFn = (batch: DistilledBatch) =>
+    tf.tidy(() => {
+      const { bilm, wordMask } = elmoBatchBiLm(params, options_, batch);
+      const lm = elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }, bilm);
+      if (!batch.targets) return { loss: lm };
+      const top = wordLayers(bilm, wordMask).at(-1)!;
+      const head = { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D };
+      const distill = wordDistillationLoss(top, head, batch.targets);
+      return { loss: tf.add(lm, tf.mul(distill, settings.distillWeight)) as tf.Scalar, parts: { lm, distill } };
+    });
+  const trainer = new Trainer<DistilledBatch>({
     params,
-    lossFn: (batch) => ({ loss: elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }) }),
-    nextBatch: (rng) => sampleElmoBatch(sentences, vocabulary, rng, settings),
-    disposeBatch: (batch) => batch.charIds.dispose(),
+    lossFn,
+    nextBatch: (rng) => {
+      const drawn = sampleElmoBatch(sentences, vocabulary, rng, settings);
+      const batch: DistilledBatch = drawn.batch;
+      if (teacher) batch.targets = teacher.wordVectors(drawn.words, batch.charIds.shape[1]);
+      return { batch, tokens: drawn.tokens };
+    },
+    disposeBatch: (batch) => {
+      batch.charIds.dispose();
+      if (batch.targets) tf.dispose([batch.targets.vectors, batch.targets.mask]);
+    },
     totalSteps: settings.steps,
     learningRate: settings.lr,
     warmupSteps: settings.warmup,
@@ -130,6 +190,10 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
   });
   const { evalCorpus, evalEvery, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined };
+  // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
+  const unrecordedAtDefault = Object.fromEntries(
+    SETTINGS_ADDED_LATER.filter((key) => settings[key] === ELMO_PRETRAIN_DEFAULTS[key]).map((key) => [key, undefined]),
+  );
   let evaluate: TrainingRunHooks['evaluate'];
   let heldOutSummary: Record<string, number | string> | undefined;
   let heldOut: ElmoLmBatch[] = [];
@@ -146,21 +210,64 @@ export async function pretrainElmo(outDir: string, settings: ElmoPretrainSetting
       },
     };
   }
-  const finished = runTraining(trainer, outDir, recorded, { ...options, evaluate });
+  const finished = runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: unrecordedAtDefault });
   tf.dispose(heldOut.map((b) => b.charIds));
+  teacher?.dispose();
   if (!finished) return { stopped: true, trainer };
 
   // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
-  const model = Object.fromEntries(Object.entries(params).filter(([name]) => name !== elmoNames.softmaxWeight && name !== elmoNames.softmaxBias));
+  const trainingOnly: string[] = [elmoNames.softmaxWeight, elmoNames.softmaxBias, DISTILL_HEAD.weight, DISTILL_HEAD.bias];
+  const model = Object.fromEntries(Object.entries(params).filter(([name]) => !trainingOnly.includes(name)));
   await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
   writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
+  // With a teacher the logged loss adds the distillation term; the language model's own part is `lm`.
+  const lmLoss = teacher ? meanOfLastSteps(trainer.state.history, (r) => r.parts.lm) : meanLoss;
+  const finalLosses: Record<string, number> = { sampledSoftmax: lmLoss, perplexityOfSampledLoss: Math.exp(lmLoss) };
+  if (teacher) finalLosses.distillCosine = meanOfLastSteps(trainer.state.history, (r) => r.parts.distill);
   const summary = {
-    ...trainingSummary('ELMo biLM', settings, trainer, { sampledSoftmax: meanLoss, perplexityOfSampledLoss: Math.exp(meanLoss) }),
+    ...trainingSummary('ELMo biLM', settings, trainer, finalLosses),
     heldOut: heldOutSummary,
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, summary };
+}
+
+/** Glorot-uniform, seeded (the distillation head's start). */
+function glorotUniform(shape: [number, number], seed: number): tf.Tensor2D {
+  const rng = new Rng(seed);
+  const limit = Math.sqrt(6 / (shape[0] + shape[1]));
+  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (rng.next() * 2 - 1) * limit), shape);
+}
+
+type DistilledBatch = ElmoTrainingBatch & { targets?: WordTargets };
+
+/** The AllenNLP folder `--init-from` names: its options, weights (no softmax) and softmax vocabulary. */
+async function startingCheckpoint(from: string, log: (message: string) => void) {
+  const files = resolveElmoFiles(from);
+  const options = parseElmoOptions(JSON.parse(readFileSync(files.optionsPath, 'utf8')), files.optionsPath);
+  const vocabPath = join(dirname(files.optionsPath), 'vocab.txt');
+  if (!existsSync(vocabPath)) {
+    throw new Error(`--init-from ${from}: no vocab.txt beside options.json; continuing the language model needs the vocabulary of its softmax (wb pretrain elmo writes one)`);
+  }
+  const vocab = readFileSync(vocabPath, 'utf8').split('\n').filter((w) => w !== '');
+  const weights = await readElmoHdf5(files.weightsPath, options, files.optionsPath);
+  const { lstm, char_cnn: cnn } = options;
+  log(`starting from ${dirname(files.optionsPath)}: ${lstm.n_layers} LSTM layers, cell ${lstm.dim}, projection ${lstm.projection_dim}; softmax over its ${vocab.length} words starts afresh`);
+  return {
+    options,
+    weights,
+    vocab,
+    architecture: {
+      vocabSize: vocab.length,
+      layers: lstm.n_layers,
+      lstmDim: lstm.dim,
+      projectionDim: lstm.projection_dim,
+      filters: cnn.filters.map(([width, count]) => `${width}:${count}`).join(','),
+      highway: cnn.n_highway,
+      charDim: cnn.embedding.dim,
+    },
+  };
 }
 
 export type { StepRecord };

@@ -109,7 +109,7 @@ interface ElmoRunOptions {
   wordChars?: number;
 }
 
-interface ElmoBiLmOutputs {
+export interface ElmoBiLmOutputs {
   /** Token vectors [batch, time, P] (sentence boundaries included). */
   tokenEmbedding: tf.Tensor3D;
   /** Per LSTM layer [2, batch, time, P]: [0] forward, [1] backward in reversed-within-length order. */
@@ -212,6 +212,18 @@ export function elmoForward(
     const wordMask = (mask ? tf.cast(mask, 'float32') : tf.cast(tf.any(tf.greater(charIds, 0), 2), 'float32')) as tf.Tensor2D;
     const bounded = addSentenceBoundaries(charIds, wordMask);
     const bilm = elmoBiLm(weights, options, bounded.charIds, bounded.lengths, run);
+    return { layers: wordLayers(bilm, wordMask), mask: wordMask };
+  });
+}
+
+/**
+ * The biLM's outputs as ELMo's layers, one vector per word: the token layer (doubled to 2P), then
+ * each LSTM layer's forward and backward halves side by side, both in word order, without
+ * `<S>`/`</S>`; zero at padding. `wordMask` [batch, time] marks the words.
+ */
+export function wordLayers(bilm: ElmoBiLmOutputs, wordMask: tf.Tensor2D): tf.Tensor3D[] {
+  return tf.tidy(() => {
+    const [batch, time] = wordMask.shape;
     const keep = tf.reshape(wordMask, [batch, time, 1]);
     // Drop <S> (index 0) and everything from </S> on (masked to zero).
     const strip = (x: tf.Tensor) => tf.mul(tf.slice(x, [0, 1, 0], [batch, time, -1]), keep) as tf.Tensor3D;
@@ -222,6 +234,6 @@ export function elmoForward(
       const backward = reverseSequence(backwardReversed, bilm.lengths);
       layers.push(strip(tf.concat([forward, backward], 2)));
     }
-    return { layers, mask: wordMask };
+    return layers;
   });
 }

@@ -1,0 +1,84 @@
+/** The BERT teacher of ELMo's pretraining (elmo-distill.ts): word vectors found by offsets, and the cosine loss. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/backend.js';
+import '../src/train/gradients.js';
+import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
+import { BERT_DEFAULTS, bertForward, initBertWeights, type BertConfig } from '../src/models/bert.js';
+import { BertWordTeacher, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
+
+const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'bank', 'river', 'cup', '##board', 'of', '.'];
+let teacherDir: string;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  teacherDir = mkdtempSync(join(tmpdir(), 'wb-elmo-distill-'));
+  const config: BertConfig = { ...BERT_DEFAULTS, vocabSize: VOCAB.length, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 8 };
+  saveBertCheckpoint(teacherDir, { config, weights: initBertWeights(config, { pooler: true, mlm: true, nsp: true }, 7), vocab: VOCAB });
+});
+
+describe('BertWordTeacher', () => {
+  it("gives each word the mean of its pieces at the chosen layer, laid out as ELMo's words, by offsets", () => {
+    const teacher = BertWordTeacher.load(teacherDir, 1);
+    expect([teacher.layer, teacher.hiddenSize]).toEqual([1, 8]);
+    // "cupboard" is cup ##board; the second sentence is shorter than `time`.
+    const { vectors, mask } = teacher.wordVectors([['the', 'cupboard', 'of', 'the', 'bank'], ['river', '.']], 6);
+    expect(vectors.shape).toEqual([2, 6, 8]);
+    expect(Array.from(mask.dataSync())).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0]);
+    // By hand: [CLS] the cup ##board of the bank [SEP] and [CLS] river . [SEP] [PAD]…
+    const checkpointIds = [
+      [2, 5, 8, 9, 10, 5, 6, 3],
+      [2, 7, 11, 3, 0, 0, 0, 0],
+    ];
+    const attention = checkpointIds.map((row) => row.map((id, t) => (t === 0 || id !== 0 ? 1 : 0)));
+    const { hiddenStates } = bertForward((teacher as unknown as { weights: never }).weights, teacher.config, {
+      inputIds: tf.tensor2d(checkpointIds, [2, 8], 'int32'),
+      tokenTypeIds: tf.zeros([2, 8], 'int32') as tf.Tensor2D,
+      attentionMask: tf.tensor2d(attention, [2, 8], 'int32'),
+    });
+    const states = hiddenStates[1].arraySync() as number[][][];
+    const got = vectors.arraySync() as number[][][];
+    const mean = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
+    const expected: Array<[number, number, number[]]> = [
+      [0, 0, states[0][1]],
+      [0, 1, mean([states[0][2], states[0][3]])],
+      [0, 2, states[0][4]],
+      [0, 4, states[0][6]],
+      [1, 0, states[1][1]],
+      [1, 1, states[1][2]],
+    ];
+    for (const [b, w, want] of expected) want.forEach((v, k) => expect(got[b][w][k], `sentence ${b} word ${w}`).toBeCloseTo(v, 5));
+    expect(got[0][5].every((v) => v === 0)).toBe(true);
+    teacher.dispose();
+  });
+
+  it('cuts at its positions: words past them get no target', () => {
+    const teacher = BertWordTeacher.load(teacherDir);
+    expect(teacher.layer).toBe(2);
+    // 8 positions: [CLS] + 6 words + [SEP]; the 7th and 8th words are cut off.
+    const { mask } = teacher.wordVectors([['the', 'bank', 'of', 'the', 'river', '.', 'the', 'bank']], 8);
+    expect(Array.from(mask.dataSync())).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
+    teacher.dispose();
+  });
+
+  it('refuses a layer the teacher does not have', () => {
+    expect(() => BertWordTeacher.load(teacherDir, 3)).toThrow(/--distill-layer 3: .* has layers 0 \(embeddings\) to 2/);
+  });
+});
+
+describe('wordDistillationLoss', () => {
+  it('is the mean of 1 − cos(student·W + b, teacher) over the marked words, with finite gradients at padding', () => {
+    const student = tf.tensor3d([[[1, 0], [0, 2], [0, 0]]]); // the third word is padding
+    const weight = tf.tensor2d([[1, 0, 0], [0, 1, 1]]);
+    const bias = tf.tensor1d([0, 0, 0]);
+    const targets = { vectors: tf.tensor3d([[[2, 0, 0], [0, 1, 0], [0, 0, 0]]]), mask: tf.tensor2d([[1, 1, 0]]) };
+    // Word 1: mapped [1, 0, 0] against [2, 0, 0] → cos 1. Word 2: mapped [0, 2, 2] against [0, 1, 0] → cos 1/√2.
+    expect(wordDistillationLoss(student, { weight, bias }, targets).dataSync()[0]).toBeCloseTo((0 + (1 - Math.SQRT1_2)) / 2, 5);
+    const grads = tf.grads((s: tf.Tensor, w: tf.Tensor) => wordDistillationLoss(s as tf.Tensor3D, { weight: w as tf.Tensor2D, bias }, targets))([student, weight]);
+    for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(Array.from(grads[0].dataSync()).slice(4)).toEqual([0, 0]);
+  });
+});
