@@ -77,7 +77,7 @@ describe('Rng', () => {
 });
 
 /** A linear regression y = x·w with a seeded data stream, small enough to reason about. */
-function regression(options: { accumulation?: number; batch?: number; trainable?: (name: string) => boolean; maxGradNorm?: number }) {
+function regression(options: { accumulation?: number; batch?: number; trainable?: (name: string, step: number) => boolean; maxGradNorm?: number }) {
   const params = {
     'layer.0.weight': tf.variable(tf.tensor2d([[0.1], [-0.2], [0.3]]), true),
     'layer.1.weight': tf.variable(tf.tensor2d([[0.5]]), true),
@@ -133,6 +133,30 @@ describe('Trainer', () => {
     for (let i = 0; i < 5; i++) trainer.step();
     expect(Array.from(trainer.options.params['layer.0.weight'].dataSync())).toEqual(before);
     expect(trainer.options.params['layer.1.weight'].dataSync()[0]).not.toBe(0.5);
+  });
+
+  it('starts a parameter later when `trainable` says so by step, with its own Adam bias correction, and resumes that exactly', () => {
+    const late = (name: string, step: number) => name !== 'layer.0.weight' || step >= 3;
+    const trainer = regression({ trainable: late });
+    const before = Array.from(trainer.options.params['layer.0.weight'].dataSync());
+    for (let i = 0; i < 3; i++) trainer.step();
+    expect(Array.from(trainer.options.params['layer.0.weight'].dataSync())).toEqual(before);
+    // Its first update is Adam's first (m̂ = g, v̂ = g²): lr · sign(g) for every entry, not the
+    // 0.58 times that a correction for step 4 would give (0.1/(1 − 0.9⁴) over √(0.001/(1 − 0.999⁴))),
+    // nor, unfrozen after many steps, the 0.1/√0.001 ≈ 3.2 times.
+    const lr = trainer.learningRateAt(3);
+    trainer.step();
+    const moved = Array.from(trainer.options.params['layer.0.weight'].dataSync()).map((w, i) => Math.abs(w - before[i]));
+    for (const delta of moved) expect(delta).toBeCloseTo(lr, 5);
+
+    const straight = regression({ trainable: late });
+    for (let i = 0; i < 8; i++) straight.step();
+    const saved = regression({ trainable: late });
+    for (let i = 0; i < 5; i++) saved.step();
+    const resumed = regression({ trainable: late });
+    resumed.restore(saved.save());
+    for (let i = 0; i < 3; i++) resumed.step();
+    expect(Array.from(resumed.options.params['layer.0.weight'].dataSync())).toEqual(Array.from(straight.options.params['layer.0.weight'].dataSync()));
   });
 
   it('resumes from a saved state exactly (weights, moments, data position)', () => {

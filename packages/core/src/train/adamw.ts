@@ -18,6 +18,8 @@ export interface AdamWState {
   step: number;
   m: Record<string, tf.Tensor>;
   v: Record<string, tf.Tensor>;
+  /** Updates of the parameters that started later than the others (Trainer's `trainable` by step); the rest took `step`. */
+  updates?: Record<string, number>;
 }
 
 /** BERT's rule: no decay on biases and LayerNorm parameters (any 1-D parameter). */
@@ -33,8 +35,14 @@ export class AdamW {
   private readonly decays: (name: string) => boolean;
   private m = new Map<string, tf.Variable>();
   private v = new Map<string, tf.Variable>();
-  /** Updates taken so far (Adam's t). */
+  /** Updates taken so far. */
   step = 0;
+  /**
+   * Each parameter's own Adam t: its bias correction counts the updates it took, so a parameter
+   * unfrozen at step 300 starts as Adam does (m̂ = g, v̂ = g²), not with moments divided as if 300
+   * updates had filled them.
+   */
+  private updates = new Map<string, number>();
 
   constructor(
     private readonly params: Record<string, tf.Variable>,
@@ -51,11 +59,13 @@ export class AdamW {
   apply(grads: Record<string, tf.Tensor>, learningRate: number): void {
     this.step++;
     const { beta1, beta2, epsilon } = this;
-    const correction1 = 1 - beta1 ** this.step;
-    const correction2 = 1 - beta2 ** this.step;
     for (const [name, grad] of Object.entries(grads)) {
       const param = this.params[name];
       if (!param) throw new Error(`AdamW: gradient for unknown parameter "${name}"`);
+      const t = (this.updates.get(name) ?? 0) + 1;
+      this.updates.set(name, t);
+      const correction1 = 1 - beta1 ** t;
+      const correction2 = 1 - beta2 ** t;
       const m = this.moment(this.m, name, param);
       const v = this.moment(this.v, name, param);
       tf.tidy(() => {
@@ -83,19 +93,23 @@ export class AdamW {
 
   /** The moments and step, for a training checkpoint (tensors are the live variables: copy before disposing). */
   getState(): AdamWState {
-    return { step: this.step, m: Object.fromEntries(this.m), v: Object.fromEntries(this.v) };
+    const late = [...this.updates].filter(([, t]) => t !== this.step);
+    return { step: this.step, m: Object.fromEntries(this.m), v: Object.fromEntries(this.v), ...(late.length > 0 ? { updates: Object.fromEntries(late) } : {}) };
   }
 
-  setState(state: { step: number; m: Record<string, tf.Tensor>; v: Record<string, tf.Tensor> }): void {
+  setState(state: AdamWState): void {
     this.dispose();
     this.step = state.step;
     for (const [name, t] of Object.entries(state.m)) this.m.set(name, tf.variable(t, false));
     for (const [name, t] of Object.entries(state.v)) this.v.set(name, tf.variable(t, false));
+    // A parameter with moments took every update unless the state says otherwise.
+    for (const name of this.m.keys()) this.updates.set(name, state.updates?.[name] ?? state.step);
   }
 
   dispose(): void {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();
+    this.updates.clear();
   }
 }

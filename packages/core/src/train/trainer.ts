@@ -56,8 +56,11 @@ export interface StepsChange {
 
 export interface TrainerOptions<B> {
   params: Record<string, tf.Variable>;
-  /** Frozen parameters get no gradient and are never changed; default: all trainable. */
-  trainable?: (name: string) => boolean;
+  /**
+   * Frozen parameters get no gradient and are never changed; default: all trainable. `step` (updates
+   * done so far) lets a parameter start training later, e.g. a pretrained body once its new head fits.
+   */
+  trainable?: (name: string, step: number) => boolean;
   lossFn: (batch: B) => LossOutput;
   /** Draws the next batch; all randomness must come from `rng`. */
   nextBatch: (rng: Rng) => TrainBatch<B>;
@@ -108,7 +111,6 @@ export interface SavedTrainer {
 
 export class Trainer<B> {
   readonly optimizer: AdamW;
-  readonly trainableNames: string[];
   private readonly paramNameOf: Record<string, string>;
   private dataRng: Rng;
   /** The run's progress, for a listener (a notebook's bar): from the first step to the last. */
@@ -116,14 +118,18 @@ export class Trainer<B> {
   state: TrainingState;
 
   constructor(readonly options: TrainerOptions<B>) {
-    const trainable = options.trainable ?? (() => true);
-    this.trainableNames = Object.keys(options.params).filter(trainable);
     // variableGrads keys gradients by tf.Variable name; the optimizer wants parameter names.
-    this.paramNameOf = Object.fromEntries(this.trainableNames.map((name) => [options.params[name].name, name]));
-    if (this.trainableNames.length === 0) throw new Error('Trainer: every parameter is frozen; nothing to train');
-    this.optimizer = new AdamW(options.params, options.adamw);
+    this.paramNameOf = Object.fromEntries(Object.entries(options.params).map(([name, v]) => [v.name, name]));
     this.dataRng = new Rng(options.seed);
     this.state = { step: 0, dataRngState: this.dataRng.state, tokensSeen: 0, elapsed: 0, history: [] };
+    if (this.trainableNames.length === 0) throw new Error('Trainer: every parameter is frozen; nothing to train');
+    this.optimizer = new AdamW(options.params, options.adamw);
+  }
+
+  /** The parameters the next update changes. */
+  get trainableNames(): string[] {
+    const trainable = this.options.trainable ?? (() => true);
+    return Object.keys(this.options.params).filter((name) => trainable(name, this.state.step));
   }
 
   get done(): boolean {
@@ -241,9 +247,10 @@ export class Trainer<B> {
   save(): SavedTrainer {
     const tensors: Record<string, tf.Tensor> = {};
     for (const [name, v] of Object.entries(this.options.params)) tensors[`param/${name}`] = v.clone();
-    const { step, m, v } = this.optimizer.getState();
+    const { step, m, v, updates = {} } = this.optimizer.getState();
     for (const [name, t] of Object.entries(m)) tensors[`adam.m/${name}`] = t.clone();
     for (const [name, t] of Object.entries(v)) tensors[`adam.v/${name}`] = t.clone();
+    for (const [name, t] of Object.entries(updates)) tensors[`adam.t/${name}`] = tf.scalar(t);
     return { state: structuredClone(this.state), tensors, adamStep: step };
   }
 
@@ -251,6 +258,7 @@ export class Trainer<B> {
   restore(saved: SavedTrainer): void {
     const m: Record<string, tf.Tensor> = {};
     const v: Record<string, tf.Tensor> = {};
+    const updates: Record<string, number> = {};
     for (const [key, t] of Object.entries(saved.tensors)) {
       const slash = key.indexOf('/');
       const kind = key.slice(0, slash);
@@ -264,8 +272,9 @@ export class Trainer<B> {
         param.assign(t);
       } else if (kind === 'adam.m') m[name] = t;
       else if (kind === 'adam.v') v[name] = t;
+      else if (kind === 'adam.t') updates[name] = t.dataSync()[0];
     }
-    this.optimizer.setState({ step: saved.adamStep, m, v });
+    this.optimizer.setState({ step: saved.adamStep, m, v, updates });
     this.state = structuredClone(saved.state);
     this.dataRng = Rng.fromState(saved.state.dataRngState);
   }
