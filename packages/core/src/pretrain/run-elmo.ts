@@ -18,7 +18,16 @@ import { Rng } from '../train/rng.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { BertWordTeacher, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
-import { ELMO_BOUNDARY_IDS, buildElmoVocabulary, elmoVocabularyOf, readElmoSentences, sampleElmoBatch, type ElmoTrainingBatch } from './elmo-data.js';
+import {
+  ELMO_BOUNDARY_IDS,
+  buildElmoVocabulary,
+  elmoVocabularyOf,
+  elmoWordIds,
+  readElmoSentences,
+  sampleElmoBatch,
+  type ElmoTrainingBatch,
+  type ElmoVocabulary,
+} from './elmo-data.js';
 import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from './elmo-eval.js';
 import { elmoBatchBiLm, elmoLmLoss, type ElmoLmBatch } from './elmo-loss.js';
 
@@ -154,6 +163,10 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       weights[name].dispose();
       weights[name] = tensor;
     }
+    // The fresh softmax starts as the unigram model (its bias at the log frequencies), so the biLM's
+    // first gradients come from what the context adds, not from learning how frequent each word is.
+    weights[elmoNames.softmaxBias].dispose();
+    weights[elmoNames.softmaxBias] = unigramLogits(vocabulary, sentences);
   }
   const teacher = settings.distillFrom ? BertWordTeacher.load(settings.distillFrom, settings.distillLayer) : undefined;
   if (teacher) {
@@ -240,6 +253,19 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   return { stopped: false, trainer, summary };
+}
+
+/** Add-one-smoothed log frequencies of the softmax's targets: every word (<UNK> for the rest), and one <S> and </S> per sentence. */
+function unigramLogits(vocabulary: ElmoVocabulary, sentences: string[][]): tf.Tensor1D {
+  const counts = new Float64Array(vocabulary.words.length).fill(1);
+  for (const sentence of sentences) {
+    if (sentence.length === 0) continue;
+    counts[ELMO_BOUNDARY_IDS.bosId]++;
+    counts[ELMO_BOUNDARY_IDS.eosId]++;
+    for (const id of elmoWordIds(sentence, vocabulary)) counts[id]++;
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  return tf.tensor1d(Array.from(counts, (c) => Math.log(c / total)));
 }
 
 /** Glorot-uniform, seeded (the distillation head's start). */
