@@ -8,7 +8,7 @@ import { initBackend } from '../src/backend.js';
 import '../src/train/gradients.js';
 import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
 import { BERT_DEFAULTS, bertForward, initBertWeights, type BertConfig } from '../src/models/bert.js';
-import { BertWordTeacher, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
+import { BertWordTeacher, similarityDistillationLoss, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'bank', 'river', 'cup', '##board', 'of', '.'];
 let teacherDir: string;
@@ -80,5 +80,22 @@ describe('wordDistillationLoss', () => {
     const grads = tf.grads((s: tf.Tensor, w: tf.Tensor) => wordDistillationLoss(s as tf.Tensor3D, { weight: w as tf.Tensor2D, bias }, targets))([student, weight]);
     for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
     expect(Array.from(grads[0].dataSync()).slice(4)).toEqual([0, 0]);
+  });
+});
+
+describe('similarityDistillationLoss', () => {
+  it("is the mean squared difference between the student's and the teacher's cosines over all pairs of marked words", () => {
+    // Three marked words and one padding row; the student is 2 wide, the teacher 3.
+    const student = tf.tensor3d([[[1, 0], [0, 1], [7, 7], [1, 1]]]);
+    const targets = { vectors: tf.tensor3d([[[1, 0, 0], [1, 0, 0], [0, 0, 0], [0, 1, 0]]]), mask: tf.tensor2d([[1, 1, 0, 1]]) };
+    // Student cosines: (w0, w1) 0, (w0, w3) and (w1, w3) 1/√2. Teacher: (w0, w1) 1, (w0, w3) and (w1, w3) 0.
+    // The diagonals agree; each off-diagonal pair counts twice among the 9 entries.
+    const expected = (2 * 1 + 4 * 0.5) / 9;
+    expect(similarityDistillationLoss(student, targets).dataSync()[0]).toBeCloseTo(expected, 5);
+    // The same student geometry at any scale costs the same; the padding row never counts.
+    const scaled = tf.tensor3d([[[3, 0], [0, 3], [-5, 2], [2, 2]]]);
+    expect(similarityDistillationLoss(scaled, targets).dataSync()[0]).toBeCloseTo(expected, 5);
+    const [grad] = tf.grads((s: tf.Tensor) => similarityDistillationLoss(s as tf.Tensor3D, targets))([student]);
+    expect(Array.from(grad.dataSync()).slice(4, 6)).toEqual([0, 0]);
   });
 });

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { bertForward, type BertConfig, type BertWeights } from '../models/bert.js';
+import { gatherRows } from '../ops/gather-rows.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { tokensInSpan } from '../word-spans.js';
 
@@ -99,6 +100,27 @@ export class BertWordTeacher {
   dispose(): void {
     tf.dispose(Object.values(this.weights));
   }
+}
+
+/**
+ * How far the student's cosine similarities between the words of a batch are from the teacher's:
+ * the mean over all pairs of marked words of (cos_student − cos_teacher)², as similarity-preserving
+ * distillation (Tung & Mori 2019) does across architectures. Unlike the cosine through a head, it asks
+ * the student's own vectors for the teacher's geometry, which is what a word's sense gap measures.
+ */
+export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTargets): tf.Scalar {
+  return tf.tidy(() => {
+    const width = student.shape[2];
+    const hidden = targets.vectors.shape[2];
+    const rows = tf.tensor1d(
+      Array.from(targets.mask.dataSync()).flatMap((m, i) => (m > 0 ? [i] : [])),
+      'int32',
+    );
+    const unit = (x: tf.Tensor2D) => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12)));
+    const s = unit(gatherRows(tf.reshape(student, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D);
+    const t = unit(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);
+    return tf.mean(tf.square(tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true)))) as tf.Scalar;
+  });
 }
 
 /**

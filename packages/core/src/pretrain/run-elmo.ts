@@ -17,7 +17,7 @@ import { wordLayers } from '../models/elmo/bilm.js';
 import { Rng } from '../train/rng.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
+import { BertWordTeacher, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -69,6 +69,11 @@ export interface ElmoPretrainSettings {
   /** Weight of the distillation loss (0: bilm-tf's objective alone). */
   distillWeight: number;
   /**
+   * 'cosine': each word's vector through a linear head against the teacher's (wordDistillationLoss);
+   * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss).
+   */
+  distillLoss: DistillLoss;
+  /**
    * Updates at the start in which only the softmax and the distillation head train. With
    * `initFrom` their random start would otherwise bend the trained biLM towards whatever a random
    * softmax rewards (measured: after 100 such steps every use of a word sat at cosine 0.96 to every
@@ -94,11 +99,14 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
   maxGradNorm: 1,
   seed: 0,
   distillWeight: 0,
+  distillLoss: 'cosine',
   headWarmup: 0,
 };
 
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
-const SETTINGS_ADDED_LATER = ['distillWeight', 'headWarmup'] as const;
+const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup'] as const;
+
+export type DistillLoss = 'cosine' | 'similarity';
 
 /** The linear map from ELMo's top layer to the teacher's width; trained with the rest, never saved. */
 const DISTILL_HEAD = { weight: 'distill/W', bias: 'distill/b' } as const;
@@ -171,9 +179,11 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   const teacher = settings.distillFrom ? BertWordTeacher.load(settings.distillFrom, settings.distillLayer) : undefined;
   if (teacher) {
     const width = 2 * options_.lstm.projection_dim;
-    log(`distilling layer ${teacher.layer} of ${teacher.dir} (hidden ${teacher.hiddenSize}) into the top layer (${width} wide), weight ${settings.distillWeight}`);
-    weights[DISTILL_HEAD.weight] = glorotUniform([width, teacher.hiddenSize], settings.seed);
-    weights[DISTILL_HEAD.bias] = tf.zeros([teacher.hiddenSize]);
+    log(`distilling layer ${teacher.layer} of ${teacher.dir} (hidden ${teacher.hiddenSize}) into the top layer (${width} wide) by ${settings.distillLoss}, weight ${settings.distillWeight}`);
+    if (settings.distillLoss === 'cosine') {
+      weights[DISTILL_HEAD.weight] = glorotUniform([width, teacher.hiddenSize], settings.seed);
+      weights[DISTILL_HEAD.bias] = tf.zeros([teacher.hiddenSize]);
+    }
   }
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
@@ -185,7 +195,7 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       if (!batch.targets) return { loss: lm };
       const top = wordLayers(bilm, wordMask).at(-1)!;
       const head = { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D };
-      const distill = wordDistillationLoss(top, head, batch.targets);
+      const distill = settings.distillLoss === 'cosine' ? wordDistillationLoss(top, head, batch.targets) : similarityDistillationLoss(top, batch.targets);
       return { loss: tf.add(lm, tf.mul(distill, settings.distillWeight)) as tf.Scalar, parts: { lm, distill } };
     });
   const heads = new Set<string>([elmoNames.softmaxWeight, elmoNames.softmaxBias, DISTILL_HEAD.weight, DISTILL_HEAD.bias]);
@@ -246,7 +256,7 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   // With a teacher the logged loss adds the distillation term; the language model's own part is `lm`.
   const lmLoss = teacher ? meanOfLastSteps(trainer.state.history, (r) => r.parts.lm) : meanLoss;
   const finalLosses: Record<string, number> = { sampledSoftmax: lmLoss, perplexityOfSampledLoss: Math.exp(lmLoss) };
-  if (teacher) finalLosses.distillCosine = meanOfLastSteps(trainer.state.history, (r) => r.parts.distill);
+  if (teacher) finalLosses.distill = meanOfLastSteps(trainer.state.history, (r) => r.parts.distill);
   const summary = {
     ...trainingSummary('ELMo biLM', settings, trainer, finalLosses),
     heldOut: heldOutSummary,
