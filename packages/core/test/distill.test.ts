@@ -69,7 +69,6 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
       alphaCe: 5,
       alphaMlm: 2,
       alphaCos: 1,
-      isotropyWeight: 0,
     };
     const straight = join(root, 'straight');
     const run = await distill(straight, settings, { checkpointEvery: 8 });
@@ -92,13 +91,5 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     tf.dispose(Object.values(stopped.trainer.options.params));
     await distill(interrupted, settings, { checkpointEvery: 8, resume: true });
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
-
-    // --isotropy-weight adds the student layers' mean-direction share (isotropy.ts) to Sanh et al.'s sum.
-    const penalised = await distill(join(root, 'isotropy'), { ...settings, steps: 2, isotropyWeight: 3 });
-    const [first] = penalised.trainer.state.history;
-    expect(first.parts.isotropy).toBeGreaterThan(0);
-    expect(first.parts.isotropy).toBeLessThan(1);
-    expect(first.loss).toBeCloseTo(5 * first.parts.ce + 2 * first.parts.mlm + first.parts.cos + 3 * first.parts.isotropy, 4);
-    expect(penalised.summary?.finalLoss).toHaveProperty('isotropy');
   });
 });

@@ -21,7 +21,6 @@ export function distillCommand(): Command {
     .option('--temperature <t>', 'softmax temperature of the soft targets', positiveNumber, d.temperature)
     .option('--alpha-ce <x>', 'weight of the soft-target cross-entropy', nonNegativeNumber, d.alphaCe)
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
-    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos)
-    .option('--isotropy-weight <x>', "weight of a penalty on the share of the student layers' energy in their mean direction (0: off, as DistilBERT)", nonNegativeNumber, d.isotropyWeight);
+    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos);
   return asTrainingRun(command, 'distill', distill, d);
 }

@@ -20,7 +20,6 @@ import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } 
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
-import { meanDirectionShare } from './isotropy.js';
 import { tokenizeCorpus } from './run-bert.js';
 
 export interface DistillSettings extends OptimizerSettings {
@@ -35,8 +34,6 @@ export interface DistillSettings extends OptimizerSettings {
   alphaCe: number;
   alphaMlm: number;
   alphaCos: number;
-  /** Weight of the penalty on the student layers' mean-direction share (isotropy.ts), as `wb pretrain bert --isotropy-weight`; 0: Sanh et al.'s losses alone. */
-  isotropyWeight: number;
 }
 
 /** Sanh et al.'s training script's weights and temperature. */
@@ -56,7 +53,6 @@ export const DISTILL_DEFAULTS: Omit<DistillSettings, 'teacher' | 'corpus'> = {
   alphaCe: 5,
   alphaMlm: 2,
   alphaCos: 1,
-  isotropyWeight: 0,
 };
 
 /** The token-type table BERT's embeddings need; a DistilBERT has one type whose embedding is zero. */
@@ -116,12 +112,7 @@ interface DistillBatch {
   teacherHidden: tf.Tensor2D;
 }
 
-function distillationLoss(
-  student: BertWeights,
-  config: BertConfig,
-  batch: DistillBatch,
-  settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos' | 'isotropyWeight'>,
-): LossOutput {
+function distillationLoss(student: BertWeights, config: BertConfig, batch: DistillBatch, settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>): LossOutput {
   const { data } = batch;
   const shape: [number, number] = [data.batchSize, data.seqLength];
   const inputIds = tf.tensor2d(data.inputIds, shape, 'int32');
@@ -146,9 +137,7 @@ function distillationLoss(
     return tf.div(tf.sum(tf.mul(tf.sub(1, cosine), mask)), tf.sum(mask)) as tf.Scalar;
   });
   const loss = tf.addN([tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)]) as tf.Scalar;
-  if (settings.isotropyWeight === 0) return { loss, parts: { ce: soft, mlm, cos } };
-  const isotropy = meanDirectionShare(outputs.hiddenStates.slice(1), attentionMask);
-  return { loss: tf.add(loss, tf.mul(isotropy, settings.isotropyWeight)) as tf.Scalar, parts: { ce: soft, mlm, cos, isotropy } };
+  return { loss, parts: { ce: soft, mlm, cos } };
 }
 
 export async function distill(outDir: string, settings: DistillSettings, options: TrainingRunHooks = {}) {
@@ -199,9 +188,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
     ...optimizerOptions(settings),
   });
   const recorded = { ...settings, teacher: undefined, corpus: undefined, layers: config.nLayers };
-  // Runs saved before --isotropy-weight existed recorded nothing for it, and ran as its default does.
-  const legacySettings = settings.isotropyWeight === 0 ? { isotropyWeight: undefined } : {};
-  const done = runTraining(trainer, outDir, recorded, { ...options, legacySettings });
+  const done = runTraining(trainer, outDir, recorded, options);
   if (!done) {
     tf.dispose(Object.values(teacher.weights));
     return { stopped: true, trainer, config };
@@ -217,13 +204,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
   );
   const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = {
-    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, {
-      total: mean((r) => r.loss),
-      ce: mean((r) => r.parts.ce),
-      mlm: mean((r) => r.parts.mlm),
-      cos: mean((r) => r.parts.cos),
-      ...(settings.isotropyWeight > 0 ? { isotropy: mean((r) => r.parts.isotropy) } : {}),
-    }),
+    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos) }),
     student: { layers: config.nLayers, fromTeacherLayers: Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers)) },
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
