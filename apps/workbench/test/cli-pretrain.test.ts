@@ -159,7 +159,7 @@ describe('wb pretrain elmo', () => {
     const result = await wbRun([...args(continued), '--init-from', straight, '--distill-from', teacher, '--distill-weight', '2', '--steps', '6', '--head-warmup', '6']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`starting from ${straight}: 2 LSTM layers, cell 16, projection 8; softmax over its 21 words starts afresh`);
-    expect(result.stderr).toMatch(/distilling layer 2 of .*bert-straight \(hidden 32\) into the top layer \(16 wide\), weight 2/);
+    expect(result.stderr).toMatch(/distilling layer 2 of .*bert-straight \(hidden 32\) into the top layer \(16 wide\) by cosine, weight 2/);
     const { settings, finalLoss } = JSON.parse(result.stdout);
     expect([settings.initFrom, settings.distillFrom, settings.distillWeight, settings.headWarmup, settings.lstmDim]).toEqual([straight, teacher, 2, 6, 16]);
     expect(finalLoss.distill).toBeGreaterThan(0);
@@ -175,12 +175,22 @@ describe('wb pretrain elmo', () => {
     for (const [name, t] of Object.entries(from.weights)) {
       expect(Array.from(to.weights[name].dataSync()), name).toEqual(Array.from(t.dataSync()));
     }
-    from.dispose();
     to.dispose();
+
+    // --distill-loss similarity needs no head, and its gradient reaches the biLM once the heads have warmed up.
+    const similar = join(dir, 'elmo-similarity');
+    const bySimilarity = await wbRun([...args(similar), '--init-from', straight, '--distill-from', teacher, '--distill-weight', '5', '--distill-loss', 'similarity', '--steps', '3', '--head-warmup', '1']);
+    expect(bySimilarity.code, bySimilarity.stderr).toBe(0);
+    expect(bySimilarity.stderr).toContain('by similarity, weight 5');
+    const moved = await loadElmo(similar);
+    const lstm = 'RNN_0/RNN/MultiRNNCell/Cell1/LSTMCell/W_0';
+    expect(Array.from(moved.weights[lstm].dataSync())).not.toEqual(Array.from(from.weights[lstm].dataSync()));
+    moved.dispose();
 
     const alone = await wbRun([...args(join(dir, 'elmo-no-weight')), '--distill-from', teacher]);
     expect(alone.code).not.toBe(0);
     expect(alone.stderr).toContain('--distill-from and --distill-weight go together');
+    from.dispose();
     const noVocab = join(dir, 'elmo-no-vocab');
     mkdirSync(noVocab);
     for (const file of ['options.json', 'weights.hdf5']) writeFileSync(join(noVocab, file), readFileSync(join(straight, file)));
