@@ -5,6 +5,9 @@
  *
  * Sentences are sampled uniformly from the corpus with a seeded `Rng` (windows of at most `maxWords`
  * words for long ones), so a run killed and resumed with `resume` continues exactly.
+ *
+ * A run may also continue a trained biLM (`initFrom`, with `headWarmup` to refit its softmax first)
+ * and learn from a BERT teacher's word vectors beside its own objective (`distillFrom`, elmo-distill.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -194,8 +197,10 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       const lm = elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }, bilm);
       if (!batch.targets) return { loss: lm };
       const top = wordLayers(bilm, wordMask).at(-1)!;
-      const head = { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D };
-      const distill = settings.distillLoss === 'cosine' ? wordDistillationLoss(top, head, batch.targets) : similarityDistillationLoss(top, batch.targets);
+      const distill =
+        settings.distillLoss === 'cosine'
+          ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, batch.targets)
+          : similarityDistillationLoss(top, batch.targets);
       return { loss: tf.add(lm, tf.mul(distill, settings.distillWeight)) as tf.Scalar, parts: { lm, distill } };
     });
   const heads = new Set<string>([elmoNames.softmaxWeight, elmoNames.softmaxBias, DISTILL_HEAD.weight, DISTILL_HEAD.bias]);
