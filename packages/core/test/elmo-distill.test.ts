@@ -25,9 +25,10 @@ describe('BertWordTeacher', () => {
     const teacher = BertWordTeacher.load(teacherDir, 1);
     expect([teacher.layer, teacher.hiddenSize]).toEqual([1, 8]);
     // "cupboard" is cup ##board; the second sentence is shorter than `time`.
-    const { vectors, mask } = teacher.wordVectors([['the', 'cupboard', 'of', 'the', 'bank'], ['river', '.']], 6);
+    const { vectors, mask, rows } = teacher.wordVectors([['the', 'cupboard', 'of', 'the', 'bank'], ['river', '.']], 6);
     expect(vectors.shape).toEqual([2, 6, 8]);
     expect(Array.from(mask.dataSync())).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0]);
+    expect(rows).toEqual([0, 1, 2, 3, 4, 6, 7]);
     // By hand: [CLS] the cup ##board of the bank [SEP] and [CLS] river . [SEP] [PAD]…
     const checkpointIds = [
       [2, 5, 8, 9, 10, 5, 6, 3],
@@ -74,7 +75,7 @@ describe('wordDistillationLoss', () => {
     const student = tf.tensor3d([[[1, 0], [0, 2], [0, 0]]]); // the third word is padding
     const weight = tf.tensor2d([[1, 0, 0], [0, 1, 1]]);
     const bias = tf.tensor1d([0, 0, 0]);
-    const targets = { vectors: tf.tensor3d([[[2, 0, 0], [0, 1, 0], [0, 0, 0]]]), mask: tf.tensor2d([[1, 1, 0]]) };
+    const targets = { vectors: tf.tensor3d([[[2, 0, 0], [0, 1, 0], [0, 0, 0]]]), mask: tf.tensor2d([[1, 1, 0]]), rows: [0, 1] };
     // Word 1: mapped [1, 0, 0] against [2, 0, 0] → cos 1. Word 2: mapped [0, 2, 2] against [0, 1, 0] → cos 1/√2.
     expect(wordDistillationLoss(student, { weight, bias }, targets).dataSync()[0]).toBeCloseTo((0 + (1 - Math.SQRT1_2)) / 2, 5);
     const grads = tf.grads((s: tf.Tensor, w: tf.Tensor) => wordDistillationLoss(s as tf.Tensor3D, { weight: w as tf.Tensor2D, bias }, targets))([student, weight]);
@@ -87,7 +88,7 @@ describe('similarityDistillationLoss', () => {
   it("is the mean squared difference between the student's and the teacher's cosines over all pairs of marked words", () => {
     // Three marked words and one padding row; the student is 2 wide, the teacher 3.
     const student = tf.tensor3d([[[1, 0], [0, 1], [7, 7], [1, 1]]]);
-    const targets = { vectors: tf.tensor3d([[[1, 0, 0], [1, 0, 0], [0, 0, 0], [0, 1, 0]]]), mask: tf.tensor2d([[1, 1, 0, 1]]) };
+    const targets = { vectors: tf.tensor3d([[[1, 0, 0], [1, 0, 0], [0, 0, 0], [0, 1, 0]]]), mask: tf.tensor2d([[1, 1, 0, 1]]), rows: [0, 1, 3] };
     // Student cosines: (w0, w1) 0, (w0, w3) and (w1, w3) 1/√2. Teacher: (w0, w1) 1, (w0, w3) and (w1, w3) 0.
     // The diagonals agree; each off-diagonal pair counts twice among the 9 entries.
     const expected = (2 * 1 + 4 * 0.5) / 9;

@@ -33,9 +33,14 @@ export interface ElmoVocabulary {
   counts: Map<string, number>;
 }
 
-export function buildElmoVocabulary(sentences: string[][], vocabSize: number): ElmoVocabulary {
+function countWords(sentences: string[][]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const sentence of sentences) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return counts;
+}
+
+export function buildElmoVocabulary(sentences: string[][], vocabSize: number): ElmoVocabulary {
+  const counts = countWords(sentences);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
   const words = [...ELMO_SPECIAL_WORDS, ...ranked.filter((w) => !ELMO_SPECIAL_WORDS.includes(w)).slice(0, vocabSize - ELMO_SPECIAL_WORDS.length)];
   return { words, ids: new Map(words.map((w, i) => [w, i])), counts };
@@ -49,9 +54,7 @@ export function elmoVocabularyOf(words: string[], sentences: string[][]): ElmoVo
   if (ELMO_SPECIAL_WORDS.some((w, i) => words[i] !== w)) {
     throw new Error(`a biLM's vocab.txt starts with ${ELMO_SPECIAL_WORDS.join(', ')} (wb pretrain elmo writes them first); this one starts with ${words.slice(0, 3).join(', ')}`);
   }
-  const counts = new Map<string, number>();
-  for (const sentence of sentences) for (const word of sentence) counts.set(word, (counts.get(word) ?? 0) + 1);
-  return { words, ids: new Map(words.map((w, i) => [w, i])), counts };
+  return { words, ids: new Map(words.map((w, i) => [w, i])), counts: countWords(sentences) };
 }
 
 /** The softmax ids of a sentence's words (<UNK> for the words outside the vocabulary). */

@@ -16,6 +16,7 @@ import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { bertForward, type BertConfig, type BertWeights } from '../models/bert.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
+import { Rng } from '../train/rng.js';
 import { tokensInSpan } from '../word-spans.js';
 
 export interface WordTargets {
@@ -23,6 +24,16 @@ export interface WordTargets {
   vectors: tf.Tensor3D;
   /** [batch, time]: 1 where the word has a teacher vector (not padding, not cut off by the teacher's positions). */
   mask: tf.Tensor2D;
+  /** The same words as flat indices into batch × time, ascending. */
+  rows: number[];
+}
+
+/** The linear head of wordDistillationLoss, seeded: W Glorot-uniform [width, hidden], b zero. */
+export function initDistillationHead(width: number, hidden: number, seed: number): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
+  const rng = new Rng(seed);
+  const limit = Math.sqrt(6 / (width + hidden));
+  const weight = tf.tensor2d(Float32Array.from({ length: width * hidden }, () => (rng.next() * 2 - 1) * limit), [width, hidden]);
+  return { weight, bias: tf.zeros([hidden]) };
 }
 
 export class BertWordTeacher {
@@ -71,6 +82,7 @@ export class BertWordTeacher {
     // averaging[b, w, t] = 1/n when token t is one of the n pieces of word w.
     const averaging = new Float32Array(batch * time * seq);
     const mask = new Float32Array(batch * time);
+    const rows: number[] = [];
     encodings.forEach(({ text, words, encoding }, b) => {
       encoding.ids.forEach((id, t) => {
         ids[b * seq + t] = id;
@@ -84,9 +96,10 @@ export class BertWordTeacher {
         if (pieces.length === 0) return;
         for (const t of pieces) averaging[(b * time + w) * seq + t] = 1 / pieces.length;
         mask[b * time + w] = 1;
+        rows.push(b * time + w);
       });
     });
-    return tf.tidy(() => {
+    const computed = tf.tidy(() => {
       const out = bertForward(this.weights, this.config, {
         inputIds: tf.tensor2d(ids, [batch, seq], 'int32'),
         tokenTypeIds: tf.zeros([batch, seq], 'int32') as tf.Tensor2D,
@@ -95,6 +108,7 @@ export class BertWordTeacher {
       const vectors = tf.matMul(tf.tensor3d(averaging, [batch, time, seq]), out.hiddenStates[this.layer]) as tf.Tensor3D;
       return { vectors, mask: tf.tensor2d(mask, [batch, time]) };
     });
+    return { ...computed, rows };
   }
 
   dispose(): void {
@@ -112,10 +126,7 @@ export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTa
   return tf.tidy(() => {
     const width = student.shape[2];
     const hidden = targets.vectors.shape[2];
-    const rows = tf.tensor1d(
-      Array.from(targets.mask.dataSync()).flatMap((m, i) => (m > 0 ? [i] : [])),
-      'int32',
-    );
+    const rows = tf.tensor1d(targets.rows, 'int32');
     const unit = (x: tf.Tensor2D) => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12)));
     const s = unit(gatherRows(tf.reshape(student, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D);
     const t = unit(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);

@@ -17,10 +17,9 @@ import { writeFileAtomic } from '../atomic-file.js';
 import { parseElmoOptions, type ElmoOptions } from '../models/elmo/options.js';
 import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weights.js';
 import { wordLayers } from '../models/elmo/bilm.js';
-import { Rng } from '../train/rng.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -177,15 +176,16 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
     // The fresh softmax starts as the unigram model (its bias at the log frequencies), so the biLM's
     // first gradients come from what the context adds, not from learning how frequent each word is.
     weights[elmoNames.softmaxBias].dispose();
-    weights[elmoNames.softmaxBias] = unigramLogits(vocabulary, sentences);
+    weights[elmoNames.softmaxBias] = unigramLogits(vocabulary, sentences.filter((s) => s.length > 0).length);
   }
   const teacher = settings.distillFrom ? BertWordTeacher.load(settings.distillFrom, settings.distillLayer) : undefined;
   if (teacher) {
     const width = 2 * options_.lstm.projection_dim;
     log(`distilling layer ${teacher.layer} of ${teacher.dir} (hidden ${teacher.hiddenSize}) into the top layer (${width} wide) by ${settings.distillLoss}, weight ${settings.distillWeight}`);
     if (settings.distillLoss === 'cosine') {
-      weights[DISTILL_HEAD.weight] = glorotUniform([width, teacher.hiddenSize], settings.seed);
-      weights[DISTILL_HEAD.bias] = tf.zeros([teacher.hiddenSize]);
+      const head = initDistillationHead(width, teacher.hiddenSize, settings.seed);
+      weights[DISTILL_HEAD.weight] = head.weight;
+      weights[DISTILL_HEAD.bias] = head.bias;
     }
   }
   const params = elmoVariables(weights);
@@ -270,24 +270,17 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   return { stopped: false, trainer, summary };
 }
 
-/** Add-one-smoothed log frequencies of the softmax's targets: every word (<UNK> for the rest), and one <S> and </S> per sentence. */
-function unigramLogits(vocabulary: ElmoVocabulary, sentences: string[][]): tf.Tensor1D {
+/**
+ * Add-one-smoothed log frequencies of the softmax's targets: each word's count (<UNK> takes the words
+ * outside the vocabulary), and one <S> and one </S> per non-empty sentence.
+ */
+function unigramLogits(vocabulary: ElmoVocabulary, sentenceCount: number): tf.Tensor1D {
   const counts = new Float64Array(vocabulary.words.length).fill(1);
-  for (const sentence of sentences) {
-    if (sentence.length === 0) continue;
-    counts[ELMO_BOUNDARY_IDS.bosId]++;
-    counts[ELMO_BOUNDARY_IDS.eosId]++;
-    for (const id of elmoWordIds(sentence, vocabulary)) counts[id]++;
-  }
+  counts[ELMO_BOUNDARY_IDS.bosId] += sentenceCount;
+  counts[ELMO_BOUNDARY_IDS.eosId] += sentenceCount;
+  for (const [word, count] of vocabulary.counts) counts[elmoWordIds([word], vocabulary)[0]] += count;
   const total = counts.reduce((a, b) => a + b, 0);
   return tf.tensor1d(Array.from(counts, (c) => Math.log(c / total)));
-}
-
-/** Glorot-uniform, seeded (the distillation head's start). */
-function glorotUniform(shape: [number, number], seed: number): tf.Tensor2D {
-  const rng = new Rng(seed);
-  const limit = Math.sqrt(6 / (shape[0] + shape[1]));
-  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (rng.next() * 2 - 1) * limit), shape);
 }
 
 type DistilledBatch = ElmoTrainingBatch & { targets?: WordTargets };
