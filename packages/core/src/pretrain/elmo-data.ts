@@ -85,101 +85,12 @@ export function sampleElmoBatch(
     const start = sentence.length > sizes.maxWords ? rng.int(sentence.length - sizes.maxWords + 1) : 0;
     words.push(sentence.slice(start, start + sizes.maxWords));
   }
-  return { batch: trainingBatch(words, vocabulary, rng), tokens: words.reduce((n, s) => n + s.length, 0), words };
-}
-
-/** The sentences' char ids and word ids; draws the negatives' seed from `rng`, after the sentences. */
-function trainingBatch(words: string[][], vocabulary: ElmoVocabulary, rng: Rng): ElmoTrainingBatch {
   const chars = batchToElmoCharIds(words);
-  return {
+  const batch: ElmoTrainingBatch = {
     charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'),
     wordIds: words.map((s) => elmoWordIds(s, vocabulary)),
     wordChars: chars.wordChars,
     negativesSeed: rng.int(2 ** 32),
   };
-}
-
-/** Sentences per group in a shared-word batch: 8 uses of a word give 28 pairs to compare. */
-export const SHARED_WORD_GROUP = 8;
-/** The most frequent words (function words, punctuation) never anchor a group. */
-const SHARED_WORD_SKIP_TOP = 100;
-
-/**
- * Where each candidate anchor word occurs, for sampleSharedWordBatch: the softmax vocabulary's words
- * past the `SHARED_WORD_SKIP_TOP` most frequent, made of letters, in at least `SHARED_WORD_GROUP`
- * sentences. Anchors are drawn with probability ∝ √(count), between uniform over word types (rare
- * words, the same few sentences each time) and uniform over tokens (a handful of common words).
- */
-export interface SharedWordIndex {
-  words: string[];
-  /** Per word: [sentence, position] of each of its occurrences (at most one per sentence). */
-  uses: Array<Array<[number, number]>>;
-  /** Cumulative √count, for drawing a word. */
-  cumulative: Float64Array;
-}
-
-export function sharedWordIndex(sentences: string[][], vocabulary: ElmoVocabulary): SharedWordIndex {
-  const candidates = new Map<string, Array<[number, number]>>();
-  vocabulary.words.slice(ELMO_SPECIAL_WORDS.length + SHARED_WORD_SKIP_TOP).forEach((w) => {
-    if (/^\p{L}+$/u.test(w)) candidates.set(w, []);
-  });
-  sentences.forEach((sentence, s) => {
-    const seen = new Set<string>();
-    sentence.forEach((word, position) => {
-      if (seen.has(word)) return;
-      seen.add(word);
-      candidates.get(word)?.push([s, position]);
-    });
-  });
-  const kept = [...candidates].filter(([, uses]) => uses.length >= SHARED_WORD_GROUP);
-  if (kept.length === 0) throw new Error(`no word outside the ${SHARED_WORD_SKIP_TOP} most frequent occurs in ${SHARED_WORD_GROUP} sentences: the corpus is too small for shared-word batches`);
-  const cumulative = new Float64Array(kept.length);
-  kept.reduce((sum, [, uses], i) => (cumulative[i] = sum + Math.sqrt(uses.length)), 0);
-  return { words: kept.map(([w]) => w), uses: kept.map(([, uses]) => uses), cumulative };
-}
-
-/**
- * A batch of `batchSize / SHARED_WORD_GROUP` groups, each `SHARED_WORD_GROUP` different sentences
- * that use one anchor word (windows of `maxWords` around it for long ones). `anchors` holds each
- * use's flat index into batch × words, group after group, for sharedWordSimilarityLoss.
- */
-export function sampleSharedWordBatch(
-  sentences: string[][],
-  vocabulary: ElmoVocabulary,
-  index: SharedWordIndex,
-  rng: Rng,
-  sizes: { batchSize: number; maxWords: number },
-): { batch: ElmoTrainingBatch; tokens: number; words: string[][]; anchors: number[] } {
-  if (sizes.batchSize % SHARED_WORD_GROUP !== 0) throw new Error(`shared-word batches: --batch-size ${sizes.batchSize} is not a multiple of ${SHARED_WORD_GROUP}`);
-  const total = index.cumulative[index.cumulative.length - 1];
-  const words: string[][] = [];
-  const positions: number[] = [];
-  while (words.length < sizes.batchSize) {
-    const target = rng.next() * total;
-    let lo = 0;
-    let hi = index.cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (index.cumulative[mid] > target) hi = mid;
-      else lo = mid + 1;
-    }
-    const uses = index.uses[lo];
-    // SHARED_WORD_GROUP different uses: a partial Fisher–Yates shuffle of their indices.
-    const order = uses.map((_, i) => i);
-    for (let i = 0; i < SHARED_WORD_GROUP; i++) {
-      const j = i + rng.int(order.length - i);
-      [order[i], order[j]] = [order[j], order[i]];
-      const [s, position] = uses[order[i]];
-      const sentence = sentences[s];
-      const latest = Math.min(position, sentence.length - sizes.maxWords);
-      const earliest = Math.max(0, position - sizes.maxWords + 1);
-      const start = sentence.length > sizes.maxWords ? earliest + rng.int(latest - earliest + 1) : 0;
-      words.push(sentence.slice(start, start + sizes.maxWords));
-      positions.push(position - start);
-    }
-  }
-  const batch = trainingBatch(words, vocabulary, rng);
-  const time = batch.charIds.shape[1];
-  const anchors = positions.map((p, b) => b * time + p);
-  return { batch, tokens: words.reduce((n, s) => n + s.length, 0), words, anchors };
+  return { batch, tokens: words.reduce((n, s) => n + s.length, 0), words };
 }

@@ -151,32 +151,3 @@ export function wordDistillationLoss(student: tf.Tensor3D, head: { weight: tf.Te
     return tf.div(tf.sum(tf.mul(tf.sub(1, cosine), mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
   });
 }
-
-/**
- * similarityDistillationLoss restricted to what a sense gap compares: in each group of `groupSize`
- * uses of one word (`anchors`, flat indices into batch × time, group after group; see
- * sampleSharedWordBatch), the mean of (cos_student − cos_teacher)² over the pairs of uses. In a batch
- * of random sentences two uses of one content word are rare, so the whole-batch loss hardly asks
- * for the teacher's distinction between a word's senses; this one asks for nothing else.
- */
-export function sharedWordSimilarityLoss(student: tf.Tensor3D, targets: WordTargets, anchors: number[], groupSize: number): tf.Scalar {
-  const marked = new Set(targets.rows);
-  const missing = anchors.find((row) => !marked.has(row));
-  if (missing !== undefined) throw new Error(`shared-word loss: the teacher has no vector for anchor row ${missing}`);
-  if (anchors.length % groupSize !== 0) throw new Error(`shared-word loss: ${anchors.length} anchors are not groups of ${groupSize}`);
-  return tf.tidy(() => {
-    const groups = anchors.length / groupSize;
-    const rows = tf.tensor1d(anchors, 'int32');
-    const unitGroups = (x: tf.Tensor3D) => {
-      const width = x.shape[2];
-      const picked = gatherRows(tf.reshape(x, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D;
-      const unit = tf.div(picked, tf.sqrt(tf.add(tf.sum(tf.square(picked), 1, true), 1e-12)));
-      return tf.reshape(unit, [groups, groupSize, width]) as tf.Tensor3D;
-    };
-    const s = unitGroups(student);
-    const t = unitGroups(targets.vectors);
-    const difference = tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true));
-    // The diagonal (a use against itself) is 1 − 1 = 0 in both: average over the other pairs only.
-    return tf.div(tf.sum(tf.square(difference)), groups * groupSize * (groupSize - 1)) as tf.Scalar;
-  });
-}

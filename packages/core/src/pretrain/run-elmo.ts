@@ -19,7 +19,7 @@ import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weight
 import { wordLayers } from '../models/elmo/bilm.js';
 import { Trainer, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, initDistillationHead, sharedWordSimilarityLoss, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -27,9 +27,6 @@ import {
   elmoWordIds,
   readElmoSentences,
   sampleElmoBatch,
-  sampleSharedWordBatch,
-  sharedWordIndex,
-  SHARED_WORD_GROUP,
   type ElmoTrainingBatch,
   type ElmoVocabulary,
 } from './elmo-data.js';
@@ -75,9 +72,7 @@ export interface ElmoPretrainSettings {
   distillWeight: number;
   /**
    * 'cosine': each word's vector through a linear head against the teacher's (wordDistillationLoss);
-   * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss);
-   * 'same-word': batches of groups of sentences that share a word, and the cosines between each
-   * group's uses of it against the teacher's (sharedWordSimilarityLoss).
+   * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss).
    */
   distillLoss: DistillLoss;
   /**
@@ -113,7 +108,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
 const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup'] as const;
 
-export type DistillLoss = 'cosine' | 'similarity' | 'same-word';
+export type DistillLoss = 'cosine' | 'similarity';
 
 /** The linear map from ELMo's top layer to the teacher's width; trained with the rest, never saved. */
 const DISTILL_HEAD = { weight: 'distill/W', bias: 'distill/b' } as const;
@@ -193,8 +188,6 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       weights[DISTILL_HEAD.bias] = head.bias;
     }
   }
-  const anchorIndex = teacher && settings.distillLoss === 'same-word' ? sharedWordIndex(sentences, vocabulary) : undefined;
-  if (anchorIndex) log(`shared-word batches: groups of ${SHARED_WORD_GROUP} sentences around one of ${anchorIndex.words.length} words`);
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
   const lossSettings = { ...ELMO_BOUNDARY_IDS, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
@@ -207,9 +200,7 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       const distill =
         settings.distillLoss === 'cosine'
           ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, batch.targets)
-          : settings.distillLoss === 'same-word'
-            ? sharedWordSimilarityLoss(top, batch.targets, batch.anchors!, SHARED_WORD_GROUP)
-            : similarityDistillationLoss(top, batch.targets);
+          : similarityDistillationLoss(top, batch.targets);
       return { loss: tf.add(lm, tf.mul(distill, settings.distillWeight)) as tf.Scalar, parts: { lm, distill } };
     });
   const heads = new Set<string>([elmoNames.softmaxWeight, elmoNames.softmaxBias, DISTILL_HEAD.weight, DISTILL_HEAD.bias]);
@@ -218,10 +209,8 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
     trainable: (name, step) => step >= settings.headWarmup || heads.has(name),
     lossFn,
     nextBatch: (rng) => {
-      const drawn = anchorIndex
-        ? sampleSharedWordBatch(sentences, vocabulary, anchorIndex, rng, settings)
-        : { ...sampleElmoBatch(sentences, vocabulary, rng, settings), anchors: undefined };
-      const batch: DistilledBatch = { ...drawn.batch, anchors: drawn.anchors };
+      const drawn = sampleElmoBatch(sentences, vocabulary, rng, settings);
+      const batch: DistilledBatch = drawn.batch;
       if (teacher) batch.targets = teacher.wordVectors(drawn.words, batch.charIds.shape[1]);
       return { batch, tokens: drawn.tokens };
     },
@@ -294,8 +283,7 @@ function unigramLogits(vocabulary: ElmoVocabulary, sentenceCount: number): tf.Te
   return tf.tensor1d(Array.from(counts, (c) => Math.log(c / total)));
 }
 
-/** `anchors`: with shared-word batches, each group's uses of its word (see sampleSharedWordBatch). */
-type DistilledBatch = ElmoTrainingBatch & { targets?: WordTargets; anchors?: number[] };
+type DistilledBatch = ElmoTrainingBatch & { targets?: WordTargets };
 
 /** The AllenNLP folder `--init-from` names: its options, weights (no softmax) and softmax vocabulary. */
 async function startingCheckpoint(from: string, log: (message: string) => void) {
