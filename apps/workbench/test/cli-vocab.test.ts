@@ -46,6 +46,26 @@ describe('wb vocab', () => {
     expect(readFileSync(out, 'utf8')).toBe(text);
   });
 
+  it('--extend keeps a vocabulary as it is and appends the trained tokens it lacks, up to --size', async () => {
+    const base = join(dir, 'base.txt');
+    expect((await wbRun(['vocab', '--corpus', corpus, '--size', '60', '--out', base, '--min-frequency', '1'])).code).toBe(0);
+    const trained = join(dir, 'trained.txt');
+    expect((await wbRun(['vocab', '--corpus', corpus, '--size', '80', '--out', trained, '--min-frequency', '1'])).code).toBe(0);
+    const out = join(dir, 'extended.txt');
+    const result = await wbRun(['vocab', '--corpus', corpus, '--size', '70', '--out', out, '--min-frequency', '1', '--extend', base]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`kept the 60 tokens of ${base} and appended 10 of the trained ones it lacks`);
+    const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');
+    const tokens = lines(out);
+    expect(tokens.slice(0, 60)).toEqual(lines(base));
+    // The --size 70 vocabulary's tokens that the base lacks, in its order (a larger training run's first ones agree).
+    const fresh = lines(trained).slice(0, 70).filter((t) => !lines(base).includes(t));
+    expect(tokens.slice(60)).toEqual(fresh.slice(0, 10));
+    const smaller = await wbRun(['vocab', '--corpus', corpus, '--size', '50', '--out', join(dir, 'smaller.txt'), '--min-frequency', '1', '--extend', base]);
+    expect(smaller.code).not.toBe(0);
+    expect(smaller.stderr).toContain(`--size 50 is smaller than the 60 tokens of --extend ${base}`);
+  });
+
   it('says when --min-frequency stops training below --size', async () => {
     const out = join(dir, 'rare.txt');
     const result = await wbRun(['vocab', '--corpus', corpus, '--size', '5000', '--out', out]);

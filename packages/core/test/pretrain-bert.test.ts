@@ -293,7 +293,7 @@ describe('pretrainBert', () => {
     expect(resumed.trainer.state.step).toBe(4);
   });
 
-  it('continues pretraining a checkpoint (initFrom): its architecture and weights, and only with its own vocabulary', async () => {
+  it('continues pretraining a checkpoint (initFrom): its architecture and weights, with its own vocabulary or one that extends it', async () => {
     const base = join(root, 'base');
     await pretrainBert(base, { ...settings, steps: 4 });
     const continued = join(root, 'continued');
@@ -311,10 +311,31 @@ describe('pretrainBert', () => {
       expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]))), name).toBeLessThan(1e-6);
     }
 
+    // A vocabulary that starts with the checkpoint's grows it: each new row is the mean of its old
+    // pieces' rows ("##bank" continues the word "bank"; "zzz" is all [UNK], so the mean row).
+    const extendedVocab = join(root, 'extended-vocab.txt');
+    writeFileSync(extendedVocab, readFileSync(settings.vocab, 'utf8') + '##bank\nzzz\n');
+    const grown = join(root, 'grown');
+    const logs: string[] = [];
+    const extended = await pretrainBert(grown, { ...settings, vocab: extendedVocab, initFrom: base, steps: 1, warmup: 1, lr: 1e-12 }, { onLog: (m) => logs.push(m) });
+    expect(logs.join('\n')).toContain(`vocabulary extended by 2 tokens to ${vocab.length + 2}`);
+    expect(extended.config.vocabSize).toBe(vocab.length + 2);
+    const grownTensors = readModelTensors(grown);
+    const rows = (t: { data: unknown; shape: number[] }, width: number) =>
+      Array.from({ length: t.shape[0] }, (_, i) => Array.from((t.data as Float32Array).slice(i * width, (i + 1) * width)));
+    for (const [name, width] of [['bert.embeddings.word_embeddings.weight', 32], ['cls.predictions.bias', 1]] as const) {
+      const old = rows(before.get(name)!, width);
+      const now = rows(grownTensors.get(name)!, width);
+      expect(now, name).toHaveLength(vocab.length + 2);
+      old.forEach((row, i) => row.forEach((v, k) => expect(now[i][k]).toBeCloseTo(v, 5)));
+      old[vocab.indexOf('bank')].forEach((v, k) => expect(now[vocab.length][k], `${name} ##bank`).toBeCloseTo(v, 5));
+      const mean = old[0].map((_, k) => old.reduce((sum, row) => sum + row[k], 0) / old.length);
+      mean.forEach((v, k) => expect(now[vocab.length + 1][k], `${name} zzz`).toBeCloseTo(v, 5));
+    }
     const otherVocab = join(root, 'other-vocab.txt');
-    writeFileSync(otherVocab, readFileSync(settings.vocab, 'utf8') + 'extra\n');
+    writeFileSync(otherVocab, readFileSync(settings.vocab, 'utf8').replace('river', 'stream'));
     await expect(pretrainBert(join(root, 'wrong-vocab'), { ...settings, vocab: otherVocab, initFrom: base })).rejects.toThrow(
-      `--vocab ${otherVocab} is not the vocabulary of --init-from ${base}; pass the checkpoint's own vocab.txt`,
+      `--vocab ${otherVocab} is not the vocabulary of --init-from ${base} nor an extension of it (line ${vocab.indexOf('river') + 1}: the checkpoint's vocab.txt has "river", this vocabulary has "stream"`,
     );
     await expect(pretrainBert(join(root, 'sinusoids'), { ...settings, initFrom: base, positionInit: 'sinusoidal' })).rejects.toThrow(/only shape a random start/);
     // An encoder without the pretraining heads (a BertModel folder) has nothing to continue them from.

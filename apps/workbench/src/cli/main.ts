@@ -174,6 +174,7 @@ export function buildProgram(): Command {
     .option('--type <kind>', 'wordpiece (BERT) or bpe (byte-level, GPT-2)', oneOf('wordpiece', 'bpe'), 'wordpiece')
     .option('--min-frequency <n>', 'merge only pairs that occur at least this often', nonNegativeInt, 2)
     .option('--limit-alphabet <n>', 'wordpiece: keep only the n most frequent characters', positiveInt, 1000)
+    .option('--extend <vocab.txt>', "wordpiece: keep this vocabulary's tokens and ids, then append the trained vocabulary's other tokens up to --size (for wb pretrain bert --init-from a model with this vocabulary)")
     .action((opts: VocabOptions) => vocab(opts));
 
   return program;

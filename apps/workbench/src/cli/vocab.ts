@@ -1,7 +1,7 @@
 /** `wb vocab`: train a WordPiece vocabulary (vocab.txt) or a byte-level BPE (vocab.json + merges.txt) on a folder of .txt files. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { corpusFiles, countCorpusByteLevelWords, countCorpusWords, mergesText, trainByteLevelBpe, trainWordPiece, writeFileAtomic } from '@wb/core/node';
+import { corpusFiles, countCorpusByteLevelWords, countCorpusWords, extendVocabulary, mergesText, trainByteLevelBpe, trainWordPiece, vocabLines, writeFileAtomic } from '@wb/core/node';
 
 export interface VocabOptions {
   corpus: string;
@@ -11,6 +11,8 @@ export interface VocabOptions {
   type?: 'wordpiece' | 'bpe';
   minFrequency: number;
   limitAlphabet: number;
+  /** wordpiece: a vocab.txt to keep as it is (ids unchanged) and append the trained vocabulary's other tokens to. */
+  extend?: string;
 }
 
 export function vocab(opts: VocabOptions): void {
@@ -20,6 +22,8 @@ export function vocab(opts: VocabOptions): void {
   if (existsSync(opts.out) && statSync(opts.out).isDirectory()) {
     throw new Error(`--out ${opts.out} is a folder; give the vocabulary file's path (e.g. ${resolve(opts.out, 'vocab.txt')})`);
   }
+  const base = opts.extend ? vocabLines(readFileSync(opts.extend, 'utf8')) : undefined;
+  if (base && opts.size < base.length) throw new Error(`--size ${opts.size} is smaller than the ${base.length} tokens of --extend ${opts.extend}`);
   const files = corpusFiles(opts.corpus);
   const counter = countCorpusWords(opts.corpus);
   if (counter.total === 0) throw new Error(`corpus folder ${opts.corpus} has no words in its ${files.length} .txt file(s)`);
@@ -29,7 +33,8 @@ export function vocab(opts: VocabOptions): void {
     minFrequency: opts.minFrequency,
     limitAlphabet: opts.limitAlphabet,
   });
-  writeFileAtomic(opts.out, result.vocab.join('\n') + '\n');
+  const tokens = base ? extendVocabulary(base, result.vocab, opts.size) : result.vocab;
+  writeFileAtomic(opts.out, tokens.join('\n') + '\n');
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
   const done = performance.now();
   const lines = [
@@ -39,6 +44,7 @@ export function vocab(opts: VocabOptions): void {
   if (result.stoppedBy === 'minFrequency') {
     lines.push(`wb vocab: stopped below --size ${opts.size}: no pair left that occurs at least --min-frequency ${opts.minFrequency} times`);
   }
+  if (base) lines.push(`wb vocab: kept the ${base.length} tokens of ${opts.extend} and appended ${tokens.length - base.length} of the trained ones it lacks`);
   lines.push(`wb vocab: wrote ${opts.out} in ${seconds(done - started)} s`);
   process.stderr.write(lines.join('\n') + '\n');
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
 import { BERT_DEFAULTS, bertWeightShapes, initBertWeights, type BertConfig, type BertWeights } from '../models/bert.js';
-import { loadBertCheckpoint } from '../load.js';
+import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
@@ -20,6 +20,7 @@ import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from
 import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
+import { extendBertWeights, tokensAddedTo, vocabLines } from './vocab-extension.js';
 
 export interface BertPretrainSettings extends OptimizerSettings {
   corpus: string;
@@ -107,8 +108,8 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
   const log = options.onLog ?? (() => {});
   const vocabText = readFileSync(requested.vocab, 'utf8');
   const tokenizer = BertTokenizer.fromVocab(vocabText);
-  const vocab = vocabText.split(/\r?\n/).filter((line, i, all) => line !== '' || i < all.length - 1);
-  const start = requested.initFrom ? startingCheckpoint(requested, vocabText, tokenizer.vocabSize, log) : undefined;
+  const vocab = vocabLines(vocabText);
+  const start = requested.initFrom ? startingCheckpoint(requested, vocab, tokenizer.vocabSize, log) : undefined;
   // With --init-from the architecture is the checkpoint's, and the recorded settings say so.
   const settings = start ? { ...requested, ...start.architecture } : requested;
   const config: BertConfig = start?.config ?? {
@@ -202,8 +203,11 @@ function initialWeights(config: BertConfig, settings: BertPretrainSettings): Ber
   return weights;
 }
 
-/** The checkpoint `--init-from` names, checked against the run's vocabulary and sequence length. */
-function startingCheckpoint(settings: BertPretrainSettings, vocabText: string, vocabSize: number, log: (message: string) => void) {
+/**
+ * The checkpoint `--init-from` names, checked against the run's sequence length and vocabulary: its
+ * own, or an extension of it (its tokens first), whose new tokens it gets rows for (vocab-extension.ts).
+ */
+function startingCheckpoint(settings: BertPretrainSettings, vocab: string[], vocabSize: number, log: (message: string) => void) {
   const from = settings.initFrom!;
   if (settings.positionInit !== 'normal' || settings.attentionInit !== 'normal') {
     throw new Error(`--init-from ${from} starts from trained weights; --position-init and --attention-init only shape a random start`);
@@ -214,15 +218,26 @@ function startingCheckpoint(settings: BertPretrainSettings, vocabText: string, v
   if (missing.length > 0) {
     throw new Error(`--init-from ${from}: not a BertForPreTraining checkpoint (no ${missing.join(', ')}); pretraining continues the masked-LM and next-sentence heads`);
   }
-  const ownVocab = join(checkpoint.dir, 'vocab.txt');
-  if (existsSync(ownVocab) ? readFileSync(ownVocab, 'utf8') !== vocabText : vocabSize !== c.vocabSize) {
-    throw new Error(`--vocab ${settings.vocab} is not the vocabulary of --init-from ${from}; pass the checkpoint's own vocab.txt`);
-  }
   if (settings.maxLength > c.maxPositionEmbeddings) throw new Error(`--max-length ${settings.maxLength} is more than the ${c.maxPositionEmbeddings} positions of --init-from ${from}`);
   log(`starting from ${checkpoint.dir}: ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, feed-forward ${c.intermediateSize}`);
-  return {
-    config: c,
-    weights: checkpoint.weights,
-    architecture: { layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize },
-  };
+  const ownVocab = join(checkpoint.dir, 'vocab.txt');
+  if (!existsSync(ownVocab)) {
+    if (vocabSize !== c.vocabSize) throw new Error(`--vocab ${settings.vocab} has ${vocabSize} tokens, --init-from ${from} (no vocab.txt) ${c.vocabSize}`);
+    return { config: c, weights: checkpoint.weights, architecture: architectureOf(c) };
+  }
+  let added: string[];
+  try {
+    added = tokensAddedTo(vocabLines(readFileSync(ownVocab, 'utf8')), vocab);
+  } catch (e) {
+    throw new Error(`--vocab ${settings.vocab} is not the vocabulary of --init-from ${from} nor an extension of it (${(e as Error).message}); pass the checkpoint's own vocab.txt or one that wb vocab --extend made from it`);
+  }
+  if (added.length === 0) return { config: c, weights: checkpoint.weights, architecture: architectureOf(c) };
+  const extended = extendBertWeights(checkpoint.weights, c, loadBertTokenizer(checkpoint.dir), added);
+  log(`vocabulary extended by ${added.length} tokens to ${extended.config.vocabSize}: each new row starts as the mean of its old pieces'`);
+  return { ...extended, architecture: architectureOf(c) };
 }
+
+function architectureOf(c: BertConfig) {
+  return { layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize };
+}
+
