@@ -20,6 +20,7 @@ export {
   mergesText,
   trainByteLevelBpe,
   trainWordPiece,
+  vocabLines,
   WordCounter,
   WordpieceTokenizer,
   type AddedToken,
@@ -143,4 +144,4 @@ export { bertPretrainingLoss } from './pretrain/bert-loss.js';
 export { elmoLmLoss, type ElmoLmBatch, type ElmoLmLossOptions } from './pretrain/elmo-loss.js';
 export type { CausalLmBatch } from './pretrain/gpt-data.js';
 export { perplexity } from './pretrain/gpt-loss.js';
-export { extendBertWeights, extendVocabulary, tokensAddedTo, vocabLines } from './pretrain/vocab-extension.js';
+export { extendBertWeights, extendVocabulary, tokensAddedTo } from './pretrain/vocab-extension.js';

@@ -12,7 +12,7 @@ import { saveBertCheckpoint } from '../checkpoint/model-folder.js';
 import { BERT_DEFAULTS, bertWeightShapes, initBertWeights, type BertConfig, type BertWeights } from '../models/bert.js';
 import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
-import { BertTokenizer } from '../tokenize/bert-tokenizer.js';
+import { BertTokenizer, vocabLines } from '../tokenize/bert-tokenizer.js';
 import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
@@ -20,7 +20,7 @@ import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from
 import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
-import { extendBertWeights, tokensAddedTo, vocabLines } from './vocab-extension.js';
+import { extendBertWeights, tokensAddedTo } from './vocab-extension.js';
 
 export interface BertPretrainSettings extends OptimizerSettings {
   corpus: string;

@@ -13,11 +13,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, BertWeights } from '../models/bert.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 
-/** A vocab.txt's tokens, one per line (a final newline ends the last, it does not add an empty one). */
-export function vocabLines(text: string): string[] {
-  return text.split(/\r?\n/).filter((line, i, all) => line !== '' || i < all.length - 1);
-}
-
 /**
  * `base` in its order, then the tokens of `trained` (a vocabulary trained on the corpus at the size
  * wanted) that `base` lacks, in `trained`'s order, until `size` tokens.
@@ -43,6 +38,7 @@ export function tokensAddedTo(checkpointVocab: readonly string[], vocab: readonl
  * The checkpoint's weights with `added` tokens appended: word-embedding rows (and the masked-LM bias)
  * the mean of those of the pieces `tokenizer` (the checkpoint's) splits each token into. A `##` token
  * is split as the word it continues; a token with no pieces (all unknown) starts at the mean row.
+ * The old embedding and bias tensors are disposed: the returned weights replace them.
  */
 export function extendBertWeights(weights: BertWeights, config: BertConfig, tokenizer: BertTokenizer, added: readonly string[]): { weights: BertWeights; config: BertConfig } {
   const embeddingName = 'embeddings.word_embeddings.weight';

@@ -455,7 +455,7 @@ function truncationStrategy(truncation: Truncation | undefined): TruncationStrat
  * vocab.txt: the id of a token is its line number. As in HF's `load_vocab`, only the newline is
  * stripped (and a CR, for files written on Windows); a token listed twice maps to its last line.
  */
-function vocabLines(text: string): string[] {
+export function vocabLines(text: string): string[] {
   const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) throw new Error('vocab.txt is empty');

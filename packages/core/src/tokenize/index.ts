@@ -13,6 +13,7 @@ export {
   type DecodeOptions,
   type EncodeOptions,
   type Encoding,
+  vocabLines,
 } from './bert-tokenizer.js';
 export { trainWordPiece, WordCounter, type WordPieceTrainerOptions, type WordPieceTrainingResult } from './wordpiece-trainer.js';
 export type { Tokenizer } from './tokenizer.js';
