@@ -75,7 +75,10 @@ describe('wb pretrain bert', () => {
 
     const killed = join(dir, 'bert-killed');
     await killAfterCheckpoint([...common(), '--out', killed, '--threads', '1'], killed, 10);
-    expect(existsSync(join(killed, 'model.safetensors'))).toBe(false);
+    // Killed mid-run, the folder answers as of its last checkpoint; training.json comes at the end only.
+    expect(existsSync(join(killed, 'training.json'))).toBe(false);
+    const midRun = await wbRun(['fill-mask', '--model', killed, '--top-k', '2', 'the bank of the [MASK]']);
+    expect(midRun.code, midRun.stderr).toBe(0);
     const resumed = await wbRun([...common(), '--out', killed, '--resume', '--threads', '1']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resumed at step (1[0-9]|2[0-9])/);
@@ -140,6 +143,11 @@ describe('wb pretrain elmo', () => {
 
     const killed = join(dir, 'elmo-killed');
     await killAfterCheckpoint(args(killed), killed, 8);
+    // Killed mid-run, the folder loads as of its last checkpoint; training.json comes at the end only.
+    expect(existsSync(join(killed, 'training.json'))).toBe(false);
+    const midRun = await loadElmo(killed);
+    expect((await midRun.embed(['the bank of the river']))[0].words).toHaveLength(5);
+    midRun.dispose();
     const resumed = await wbRun([...args(killed), '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lossColumn(killed)).toEqual(losses);

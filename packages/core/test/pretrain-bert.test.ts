@@ -1,6 +1,6 @@
 /** BERT pretraining data (create_pretraining_data semantics) and a short run that learns and resumes exactly. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -199,6 +199,15 @@ describe('pretrainBert', () => {
     const stopped = await pretrainBert(interrupted, settings, { checkpointEvery: 8, stopAfter: 10 });
     expect(stopped.stopped).toBe(true);
     tf.dispose(Object.values(stopped.trainer.options.params));
+    // Unfinished, the folder already holds the model of its last checkpoint (step 8, not 10), and no training.json.
+    const atStep8 = join(root, 'at-step-8');
+    tf.dispose(Object.values((await pretrainBert(atStep8, settings, { checkpointEvery: 8, stopAfter: 8 })).trainer.options.params));
+    expect(Buffer.compare(readFileSync(join(atStep8, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
+    expect(existsSync(join(interrupted, 'training.json'))).toBe(false);
+    const midRun = await loadBert(interrupted);
+    const [midRunPredictions] = await midRun.fillMask('the bank of the [MASK] was steep', { topK: 3 });
+    expect(midRunPredictions).toHaveLength(3);
+    midRun.dispose();
     await pretrainBert(interrupted, settings, { checkpointEvery: 8, resume: true });
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
     const curve = (dir: string) => readFileSync(join(dir, 'loss.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 4).join());

@@ -10,7 +10,7 @@ export function distillCommand(): Command {
     .description("Distil a BERT into a DistilBERT student (half the layers, from every other teacher layer; soft targets + MLM + cosine losses); writes a Hugging Face DistilBertForMaskedLM folder")
     .requiredOption('--teacher <dir>', 'BERT folder with its masked-LM head (e.g. models/bert-mini)')
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files (one sentence per line, blank lines between documents)')
-    .requiredOption('--out <dir>', 'output folder (model, vocab, loss.csv, training.json, train-state/)')
+    .requiredOption('--out <dir>', 'output folder (model, vocab, loss.csv, train-state/; training.json when done)')
     .option('--layers <n>', "student layers (default: half the teacher's)", positiveInt)
     .option('--max-length <n>', 'tokens per example', positiveInt, d.maxLength)
     .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)

@@ -82,7 +82,7 @@ export function asTrainingRun(command: Command, name: string, train: Train, d: S
   if (d.weightDecay !== undefined) command.option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay);
   return command
     .option('--max-grad-norm <x>', 'clip gradients to this global norm', nonNegativeNumber, d.maxGradNorm)
-    .option('--checkpoint-every <n>', 'save the training state every n steps', positiveInt, 50)
+    .option('--checkpoint-every <n>', 'save the training state, and the model in --out, every n steps', positiveInt, 50)
     .option('--resume', 'continue from the training state in --out')
     .option('--force', 'overwrite an --out folder that already holds files (without it, such a folder is refused)')
     .action(async (opts) => {

@@ -188,20 +188,21 @@ export async function distill(outDir: string, settings: DistillSettings, options
     ...optimizerOptions(settings),
   });
   const recorded = { ...settings, teacher: undefined, corpus: undefined, layers: config.nLayers };
-  const done = runTraining(trainer, outDir, recorded, options);
-  if (!done) {
+  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  const saveModel = () => {
+    writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
+    writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
+    writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
+    writeFileAtomic(
+      join(outDir, 'tokenizer_config.json'),
+      JSON.stringify({ tokenizer_class: 'DistilBertTokenizer', do_lower_case: tokenizer.doLowerCase, model_max_length: config.maxPositionEmbeddings }, null, 2) + '\n',
+    );
+  };
+  if (!(await runTraining(trainer, outDir, recorded, saveModel, options))) {
     tf.dispose(Object.values(teacher.weights));
     return { stopped: true, trainer, config };
   }
 
-  writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
-  writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
-  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
-  writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
-  writeFileAtomic(
-    join(outDir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'DistilBertTokenizer', do_lower_case: tokenizer.doLowerCase, model_max_length: config.maxPositionEmbeddings }, null, 2) + '\n',
-  );
   const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = {
     ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos) }),

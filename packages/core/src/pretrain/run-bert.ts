@@ -177,9 +177,10 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
       },
     };
   }
-  if (!runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText), ...unrecordedAtDefault } })) return { stopped: true, trainer, config };
+  const saveModel = () => saveBertCheckpoint(outDir, { config, weights: params, vocab });
+  const hooks = { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText), ...unrecordedAtDefault } };
+  if (!(await runTraining(trainer, outDir, recorded, saveModel, hooks))) return { stopped: true, trainer, config };
 
-  saveBertCheckpoint(outDir, { config, weights: params, vocab });
   const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = trainingSummary('BertForPreTraining', settings, trainer, {
     total: mean((r) => r.loss),

@@ -248,15 +248,17 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
       },
     };
   }
-  const finished = runTraining(trainer, outDir, recorded, { ...options, evaluate, legacySettings: unrecordedAtDefault });
+  // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
+  const model = Object.fromEntries(Object.entries(params).filter(([name]) => !heads.has(name)));
+  const saveModel = async () => {
+    await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
+    writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
+  };
+  const finished = await runTraining(trainer, outDir, recorded, saveModel, { ...options, evaluate, legacySettings: unrecordedAtDefault });
   tf.dispose(heldOut.map((b) => b.charIds));
   teacher?.dispose();
   if (!finished) return { stopped: true, trainer };
 
-  // The embedding model is what ships: AllenNLP's weights.hdf5 carries no softmax either.
-  const model = Object.fromEntries(Object.entries(params).filter(([name]) => !heads.has(name)));
-  await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
-  writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   const meanLoss = meanOfLastSteps(trainer.state.history, (r) => r.loss);
   // With a teacher the logged loss adds the distillation term; the language model's own part is `lm`.
   const lmLoss = teacher ? meanOfLastSteps(trainer.state.history, (r) => r.parts.lm) : meanLoss;

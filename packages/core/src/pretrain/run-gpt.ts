@@ -106,16 +106,19 @@ export async function pretrainGpt(outDir: string, settings: GptPretrainSettings,
     ...optimizerOptions(settings),
   });
   const recorded = { ...settings, corpus: undefined, tokenizer: undefined, vocabSha: vocabSha(vocabText + merges) };
-  if (!runTraining(trainer, outDir, recorded, { ...options, legacySettings: { vocabSha: legacyVocabFnv(vocabText + merges) } })) return { stopped: true, trainer, config };
+  const saveModel = () => {
+    writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(gpt2ConfigToJson(config), null, 2) + '\n');
+    writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(gpt2TensorsToStore(params), { metadata: { format: 'pt' } }));
+    writeFileAtomic(join(outDir, 'vocab.json'), vocabText);
+    writeFileAtomic(join(outDir, 'merges.txt'), merges);
+    writeFileAtomic(
+      join(outDir, 'tokenizer_config.json'),
+      JSON.stringify({ tokenizer_class: 'GPT2Tokenizer', bos_token: END_OF_TEXT, eos_token: END_OF_TEXT, unk_token: END_OF_TEXT, add_prefix_space: false, model_max_length: settings.maxLength }, null, 2) + '\n',
+    );
+  };
+  const hooks = { ...options, legacySettings: { vocabSha: legacyVocabFnv(vocabText + merges) } };
+  if (!(await runTraining(trainer, outDir, recorded, saveModel, hooks))) return { stopped: true, trainer, config };
 
-  writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(gpt2ConfigToJson(config), null, 2) + '\n');
-  writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(gpt2TensorsToStore(params), { metadata: { format: 'pt' } }));
-  writeFileAtomic(join(outDir, 'vocab.json'), vocabText);
-  writeFileAtomic(join(outDir, 'merges.txt'), merges);
-  writeFileAtomic(
-    join(outDir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'GPT2Tokenizer', bos_token: END_OF_TEXT, eos_token: END_OF_TEXT, unk_token: END_OF_TEXT, add_prefix_space: false, model_max_length: settings.maxLength }, null, 2) + '\n',
-  );
   const heldOut = data.heldOutBatches(settings.batchSize);
   const heldOutPerplexity = await perplexity(params, config, heldOut);
   log(`held-out perplexity ${heldOutPerplexity.toFixed(2)} over ${heldOut.reduce((n, b) => n + b.tokens, 0)} tokens`);

@@ -1,7 +1,10 @@
 /**
  * A training run on disk (Node): resume from `OUT/train-state/` when asked, step until done while
  * saving the state every `checkpointEvery` steps (and at the end), and keep the loss curve beside it.
- * Pretraining and fine-tuning commands share it.
+ * At each checkpoint the weights are also written to OUT as the family's model folder, so that a long
+ * run can be looked at (`wb fill-mask`, `wb eval`, a notebook) while it goes on, as Transformers'
+ * Trainer saves a loadable checkpoint; `training.json` appears only once the run has finished.
+ * Pretraining and distillation commands share it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EvalCurve, loadTrainingState, saveTrainingState, writeLossCurve } from './state-files.js';
@@ -25,8 +28,17 @@ export interface TrainingRunHooks {
   legacySettings?: Record<string, unknown>;
 }
 
-/** Runs `trainer` to its last step; false when `stopAfter` stopped it first. */
-export function runTraining<B>(trainer: Trainer<B>, outDir: string, settings: Record<string, unknown>, hooks: TrainingRunHooks = {}): boolean {
+/**
+ * Runs `trainer` to its last step; false when `stopAfter` stopped it first. `saveModel` writes the
+ * current weights as a model folder into `outDir`; it runs at every checkpoint, the last one included.
+ */
+export async function runTraining<B>(
+  trainer: Trainer<B>,
+  outDir: string,
+  settings: Record<string, unknown>,
+  saveModel: () => void | Promise<void>,
+  hooks: TrainingRunHooks = {},
+): Promise<boolean> {
   const log = hooks.onLog ?? (() => {});
   if (hooks.resume) {
     const saved = loadTrainingState(outDir, settings, hooks.legacySettings);
@@ -51,6 +63,8 @@ export function runTraining<B>(trainer: Trainer<B>, outDir: string, settings: Re
       log(`held-out at step ${record.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
     }
     if (record.step % every === 0 || trainer.done) {
+      // The model first: a saved state at step N means the folder holds step N's weights.
+      await saveModel();
       const saved = trainer.save();
       saveTrainingState(outDir, saved, settings);
       tf.dispose(Object.values(saved.tensors));
