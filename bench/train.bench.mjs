@@ -8,6 +8,8 @@
 //    heap-view Slice/Unpack/SplitV the LSTM's time steps are cut with) against tfjs' stock ones.
 // 4. A whole BERT pretraining step (MLM + NSP, AdamW) of the shipped bert-mini shape, tokens/s,
 //    today's path against the wasm kernels and threads (see below).
+// 5. The same step on every core two ways: wasm threads in one process, or gradient workers (data
+//    parallelism), for bert-mini's shape and the 4×256 one.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,13 +125,14 @@ function time(run, repeats) {
 //    then the wasm kernels on one thread and on every core. The losses must agree.
 const cores = defaultThreadCount();
 const configurations = [[1, 'stock'], [1, 'kernels'], ...(cores > 1 ? [[cores, 'kernels']] : [])];
-const results = configurations.map(([threads, mode]) => {
-  const child = spawnSync(process.execPath, [join(here, 'lib', 'train-step.mjs'), String(threads), mode], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`train-step ${threads} ${mode} failed:\n${child.stderr}`);
+function trainStep(...args) {
+  const child = spawnSync(process.execPath, [join(here, 'lib', 'train-step.mjs'), ...args.map(String)], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`train-step ${args.join(' ')} failed:\n${child.stderr}`);
   const line = JSON.parse(child.stdout.trim().split('\n').at(-1));
   console.log(JSON.stringify(line));
   return line;
-});
+}
+const results = configurations.map(([threads, mode]) => trainStep(threads, mode));
 const [today, ...ours] = results;
 for (const result of ours) {
   console.log(
@@ -142,5 +145,24 @@ for (const result of ours) {
       losses_agree: result.losses.every((loss, i) => Math.abs(loss - today.losses[i]) <= 1e-5 * Math.abs(today.losses[i])),
     }),
   );
+}
+
+// 5. Data parallelism: the same update (the batch as one micro-batch per core) computed by one
+//    process on every core's wasm threads, against this process on one thread plus a gradient worker
+//    on each other core. The losses must be equal to the bit.
+if (cores > 1) {
+  for (const shape of ['mini', 'wide']) {
+    const threaded = trainStep(cores, 'kernels', 0, shape, cores);
+    const parallel = trainStep(1, 'kernels', cores - 1, shape, cores);
+    console.log(
+      JSON.stringify({
+        bench: 'train-step',
+        shape: threaded.shape,
+        ratio: `this thread + ${cores - 1} gradient worker(s), one wasm thread each, vs one process on ${cores} wasm threads`,
+        speedup: +(threaded.seconds_per_step / parallel.seconds_per_step).toFixed(2),
+        losses_equal: parallel.losses.every((loss, i) => loss === threaded.losses[i]),
+      }),
+    );
+  }
 }
 trainPeers({ ours: ours.at(-1).tokens_per_s });

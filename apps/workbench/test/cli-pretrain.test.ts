@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, loadElmo } from '@wb/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,22 @@ describe('wb pretrain bert', () => {
     expect(resumed.stderr).toMatch(/resumed at step (1[0-9]|2[0-9])/);
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(killed, 'model.safetensors')))).toBe(0);
     expect(lossColumn(killed)).toEqual(losses);
+  });
+
+  it('shares each update between this process and gradient workers (--workers), with the same bytes, dividing the cores between them', async () => {
+    const split = [...common().map((a) => (a === '30' ? '6' : a)), '--batch-size', '4', '--accumulation', '2'];
+    const threaded = join(dir, 'bert-threaded');
+    const alone = await wbRun([...split, '--out', threaded, '--threads', '2']);
+    expect(alone.code, alone.stderr).toBe(0);
+    const parallel = join(dir, 'bert-workers');
+    const withWorkers = await wbRun(['--verbose', ...split, '--out', parallel, '--workers', '1'], { env: { ...process.env, WB_THREADS: '' } });
+    expect(withWorkers.code, withWorkers.stderr).toBe(0);
+    expect(withWorkers.stderr).toContain(`wb: backend wasm, ${Math.max(1, Math.floor(cpus().length / 2))} threads`);
+    expect(Buffer.compare(readFileSync(join(threaded, 'model.safetensors')), readFileSync(join(parallel, 'model.safetensors')))).toBe(0);
+
+    const tooFew = await wbRun([...common(), '--out', join(dir, 'bert-too-few'), '--workers', '1']);
+    expect(tooFew.code).not.toBe(0);
+    expect(tooFew.stderr).toContain('--workers 1 needs --accumulation 2 or more');
   });
 
   it('continues pretraining a checkpoint (--init-from) with an isotropy penalty (--isotropy-weight)', async () => {

@@ -48,6 +48,11 @@ interface EmscriptenThreads {
   runningWorkers: Array<{ unref(): void }>;
 }
 
+/** The threads this process's wasm backend runs on: as configured by `useWasmThreads`, else tfjs's single-threaded build. */
+export function wasmThreadCount(): number {
+  return configured ?? 1;
+}
+
 /**
  * Makes the wasm backend run on `threads` threads; call before `initBackend`. Returns the count
  * configured. With one thread it leaves tfjs as it is (the single-threaded SIMD build).

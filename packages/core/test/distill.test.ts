@@ -91,5 +91,11 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     tf.dispose(Object.values(stopped.trainer.options.params));
     await distill(interrupted, settings, { checkpointEvery: 8, resume: true });
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
+    // A gradient worker, which loads the teacher itself, computes half of each update: the same bytes.
+    const split = { ...settings, batchSize: 2, accumulation: 2, steps: 4 };
+    await distill(join(root, 'one-thread'), split);
+    const parallel = await distill(join(root, 'two-threads'), { ...split, workers: 1 });
+    expect(parallel.trainer.options.helpers?.count).toBe(1);
+    expect(Buffer.compare(readFileSync(join(root, 'one-thread', 'model.safetensors')), readFileSync(join(root, 'two-threads', 'model.safetensors')))).toBe(0);
   });
 });

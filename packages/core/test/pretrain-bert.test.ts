@@ -357,6 +357,33 @@ describe('pretrainBert', () => {
     );
   });
 
+  it('computes micro-batches on worker threads (workers) with the same weights as one thread, and resumes with an update split otherwise', async () => {
+    // Three micro-batches of 4 per update: this thread takes the 1st and 3rd, the worker the 2nd.
+    const split = { ...settings, batchSize: 4, accumulation: 3, steps: 6 };
+    const alone = await pretrainBert(join(root, 'one-thread'), split);
+    const parallel = await pretrainBert(join(root, 'two-threads'), { ...split, workers: 1 });
+    expect(parallel.trainer.options.helpers?.count).toBe(1);
+    expect(Buffer.compare(readFileSync(join(root, 'one-thread', 'model.safetensors')), readFileSync(join(root, 'two-threads', 'model.safetensors')))).toBe(0);
+    expect(parallel.trainer.state.history).toEqual(alone.trainer.state.history.map((r, i) => ({ ...r, elapsed: parallel.trainer.state.history[i].elapsed })));
+    await expect(pretrainBert(join(root, 'too-few'), { ...split, accumulation: 1, workers: 1 })).rejects.toThrow(
+      '--workers 1 needs --accumulation 2 or more: this thread and each worker compute whole micro-batches of an update (e.g. --batch-size 16 --accumulation 2 for 32 examples per update on two)',
+    );
+
+    // A run of 12 × 1 continued as 4 × 3 (to share its updates between workers): the same examples
+    // per update, recorded; another number of examples per update is refused.
+    const dir = join(root, 'resplit');
+    await pretrainBert(dir, { ...split, batchSize: 12, accumulation: 1 }, { checkpointEvery: 2, stopAfter: 2 });
+    await expect(pretrainBert(dir, { ...split, batchSize: 4, accumulation: 2 }, { resume: true })).rejects.toThrow(
+      /different settings \(batchSize: was 12, now 4; accumulation: was 1, now 2\)/,
+    );
+    const logs: string[] = [];
+    const resumed = await pretrainBert(dir, { ...split, workers: 1 }, { resume: true, onLog: (m) => logs.push(m) });
+    expect(logs.join('\n')).toContain('updates of 12 × 1 examples are now 4 × 3 (training.json records the change)');
+    expect(resumed.trainer.state.step).toBe(6);
+    const summary = JSON.parse(readFileSync(join(dir, 'training.json'), 'utf8'));
+    expect(summary.batchSplitChanges).toEqual([{ atStep: 2, from: { batchSize: 12, accumulation: 1 }, to: { batchSize: 4, accumulation: 3 } }]);
+  });
+
   it('resumes with another --steps: the learning rate follows the new total from there, and training.json records the change', async () => {
     const dir = join(root, 'extended');
     await pretrainBert(dir, { ...settings, steps: 4 }, { checkpointEvery: 2, stopAfter: 2 });

@@ -131,4 +131,12 @@ describe('pretrainGpt', () => {
     await pretrainGpt(interrupted, settings, { checkpointEvery: 8, resume: true });
     expect(Buffer.compare(readFileSync(join(straight, 'model.safetensors')), readFileSync(join(interrupted, 'model.safetensors')))).toBe(0);
   });
+
+  it('trains with gradient workers (workers) to the same weights as on one thread', async () => {
+    const split = { ...settings, batchSize: 3, accumulation: 2, steps: 4, heldOutEvery: 0 };
+    await pretrainGpt(join(root, 'one-thread'), split);
+    const parallel = await pretrainGpt(join(root, 'two-threads'), { ...split, workers: 1 });
+    expect(parallel.trainer.options.helpers?.count).toBe(1);
+    expect(Buffer.compare(readFileSync(join(root, 'one-thread', 'model.safetensors')), readFileSync(join(root, 'two-threads', 'model.safetensors')))).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@ import { bertTrainableAfterFreezing } from '../src/train/freeze.js';
 import { deriveSeed, Rng } from '../src/train/rng.js';
 import { linearWarmupDecay } from '../src/train/schedule.js';
 import { Trainer, type StepRecord } from '../src/train/trainer.js';
+import { GradientWorkers } from '../src/train/gradient-workers.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -209,5 +210,19 @@ describe('Trainer', () => {
     expect(trainable('encoder.layer.2.output.dense.weight')).toBe(true);
     expect(trainable('pooler.dense.weight')).toBe(true);
     expect(bertTrainableAfterFreezing(0)('embeddings.word_embeddings.weight')).toBe(true);
+  });
+});
+
+describe('GradientWorkers', () => {
+  it('fails the update with the reason when a worker cannot start or its loss throws', async () => {
+    const params = { w: tf.variable(tf.ones([2]), true, 'gradient-workers-w') };
+    const missing = new GradientWorkers(1, { module: 'file:///nonexistent/loss.js', exportName: 'lossInWorker', setup: {} });
+    await expect(missing.compute([[{}]], params, ['w'])).rejects.toThrow(/gradient worker failed: .*nonexistent\/loss\.js/);
+    await missing.close();
+    // The BERT loss given a batch that is not one: the worker's error comes back as the update's.
+    const broken = new GradientWorkers(1, { module: new URL('../dist/pretrain/bert-loss.js', import.meta.url).href, exportName: 'pretrainingLossInWorker', setup: { config: {}, lossWeights: {} } });
+    await expect(broken.compute([[{ batchSize: 1 }]], params, ['w'])).rejects.toThrow(/^gradient worker: /);
+    await broken.close();
+    params.w.dispose();
   });
 });

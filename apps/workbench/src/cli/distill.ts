@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, WORKERS_HELP } from './training-run.js';
 
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;
@@ -21,6 +21,7 @@ export function distillCommand(): Command {
     .option('--temperature <t>', 'softmax temperature of the soft targets', positiveNumber, d.temperature)
     .option('--alpha-ce <x>', 'weight of the soft-target cross-entropy', nonNegativeNumber, d.alphaCe)
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
-    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos);
+    .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos)
+    .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0);
   return asTrainingRun(command, 'distill', distill, d);
 }

@@ -1,7 +1,7 @@
 /** The `wb` command line. */
 import { Command } from 'commander';
 import { backendName } from '@wb/core';
-import { initNodeBackend } from '@wb/core/node';
+import { defaultThreadCount, initNodeBackend } from '@wb/core/node';
 import { embed } from './embed.js';
 import { engineOption, engineSettings } from './engine.js';
 import { exportCommand } from './export.js';
@@ -30,6 +30,16 @@ function runsModels(action: Command): boolean {
   return !MODEL_FREE_COMMANDS.has(top.name());
 }
 
+/**
+ * With `--workers n` (data-parallel training) and no --threads/WB_THREADS, the cores are divided
+ * among this process and its n workers, instead of each taking all of them.
+ */
+function threadsBesideWorkers(action: Command): number | undefined {
+  const workers = action.opts<{ workers?: number }>().workers;
+  if (!workers || process.env.WB_THREADS) return undefined;
+  return Math.max(1, Math.floor(defaultThreadCount() / (workers + 1)));
+}
+
 export function buildProgram(): Command {
   const program = new Command('wb')
     .description('Contextual-embeddings workbench: embed text with BERT, GPT-2 and ELMo (and DistilBERT, RoBERTa, ALBERT), generate, probe and fine-tune models.')
@@ -39,7 +49,7 @@ export function buildProgram(): Command {
     .hook('preAction', async (command, action) => {
       if (!runsModels(action)) return;
       const { backend, verbose, threads } = command.opts<{ backend?: string; verbose?: boolean; threads?: string }>();
-      const { threads: threadCount } = await initNodeBackend({ backend, threads });
+      const { threads: threadCount } = await initNodeBackend({ backend, threads: threads ?? threadsBesideWorkers(action) });
       if (verbose) process.stderr.write(`wb: backend ${backendName()}${backendName() === 'wasm' ? `, ${threadCount} threads` : ''}\n`);
     })
     // A hub id given to any --model (`--model org/name@rev`) becomes its snapshot folder here, downloaded when needed (hub.ts).

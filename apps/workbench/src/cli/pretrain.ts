@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { BERT_PRETRAIN_DEFAULTS, ELMO_PRETRAIN_DEFAULTS, GPT_PRETRAIN_DEFAULTS, pretrainBert, pretrainElmo, pretrainGpt } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, probability } from './args.js';
-import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement } from './training-run.js';
+import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, WORKERS_HELP } from './training-run.js';
 
 const positionInit = oneOf('normal', 'sinusoidal');
 const attentionInit = oneOf('normal', 'mimetic');
@@ -34,7 +34,8 @@ export function pretrainCommand(): Command {
       .option('--position-init <how>', 'position embeddings start as normal(0, 0.02) (BERT) or as sinusoids of the same spread', positionInit, d.positionInit)
       .option('--attention-init <how>', 'attention weights start as normal(0, 0.02) (BERT) or mimetic: W_q·W_kᵀ ≈ 0.7·I, W_v·W_o ≈ −0.4·I (Trockman & Kolter 2023)', attentionInit, d.attentionInit)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out masked-LM loss and accuracy go to eval.csv')
-      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
+      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
+      .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0),
     'pretrain bert',
     pretrainBert,
     d,
@@ -86,6 +87,7 @@ export function pretrainCommand(): Command {
       .option('--batch-size <n>', 'examples per batch', positiveInt, g.batchSize)
       .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, g.accumulation)
       .option('--held-out-every <n>', 'hold every n-th document out of training, for perplexity (0: none)', nonNegativeInt, g.heldOutEvery)
+      .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, g.seed),
     'pretrain gpt',
     pretrainGpt,

@@ -12,6 +12,9 @@ import { ProgressBar } from './progress.js';
 
 export const maskReplacement = oneOf('bert', 'mask');
 export const MASK_REPLACEMENT_HELP = 'bert: 80% [MASK] / 10% random / 10% kept; mask: always [MASK]';
+export const WORKERS_HELP =
+  'worker threads that compute micro-batches of each update beside this one (data parallelism; needs --accumulation of at least n + 1; ' +
+  'each runs --threads wasm threads, which default to the cores divided among the n + 1); the weights are the same with any n';
 const STEPS_HELP = 'updates (with --resume it may change: the learning rate then follows the new total, and training.json says so)';
 
 /** The trainer's defaults for the schedule options (`weightDecay` only where the trainer decays weights). */

@@ -73,3 +73,11 @@ export function bertPretrainingLoss(weights: BertWeights, config: BertConfig, ba
   }
   return { loss, parts };
 }
+
+/**
+ * The same loss for a gradient worker (train/gradient-workers.ts), set up from plain data
+ * (the worker finds it by name in this module's built JavaScript).
+ */
+export function pretrainingLossInWorker({ config, lossWeights }: { config: BertConfig; lossWeights: PretrainingLossWeights }) {
+  return (params: BertWeights, batch: PretrainingBatch) => bertPretrainingLoss(params, config, batch, lossWeights);
+}

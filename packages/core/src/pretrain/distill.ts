@@ -16,6 +16,7 @@ import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../models/bert.js';
 import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
 import { gatherRows } from '../ops/gather-rows.js';
+import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
@@ -34,6 +35,8 @@ export interface DistillSettings extends OptimizerSettings {
   alphaCe: number;
   alphaMlm: number;
   alphaCos: number;
+  /** Gradient worker threads (see BertPretrainSettings.workers); not recorded: the weights are the same with any number. */
+  workers?: number;
 }
 
 /** Sanh et al.'s training script's weights and temperature. */
@@ -105,15 +108,36 @@ export function initStudentFromTeacher(teacher: BertWeights, teacherConfig: Bert
   return weights;
 }
 
-/** A batch with the teacher's outputs for it (computed outside the student's gradient). */
-interface DistillBatch {
-  data: PretrainingBatch;
-  teacherLogits: tf.Tensor2D;
-  teacherHidden: tf.Tensor2D;
+type DistillLossSettings = Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>;
+
+/** The teacher's masked-LM logits and last hidden states (flattened) on a batch. */
+function teacherOutputs(teacher: { weights: BertWeights; config: BertConfig }, data: PretrainingBatch): { teacherLogits: tf.Tensor2D; teacherHidden: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const shape: [number, number] = [data.batchSize, data.seqLength];
+    const out = bertForward(teacher.weights, teacher.config, {
+      inputIds: tf.tensor2d(data.inputIds, shape, 'int32'),
+      tokenTypeIds: tf.tensor2d(data.tokenTypeIds, shape, 'int32'),
+      attentionMask: tf.tensor2d(data.attentionMask, shape, 'float32'),
+    });
+    const teacherHidden = tf.reshape(out.lastHiddenState, [-1, teacher.config.hiddenSize]) as tf.Tensor2D;
+    const teacherLogits = mlmLogits(teacher.weights, teacher.config, gatherRows(teacherHidden, tf.tensor1d(data.maskedIndices, 'int32'))) as tf.Tensor2D;
+    return { teacherLogits, teacherHidden };
+  });
 }
 
-function distillationLoss(student: BertWeights, config: BertConfig, batch: DistillBatch, settings: Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>): LossOutput {
-  const { data } = batch;
+/**
+ * The three losses on a batch. The teacher runs here too: its weights are no variables, so no
+ * gradient flows into it, and a gradient worker (train/gradient-workers.ts) can compute the whole
+ * loss from the batch alone.
+ */
+function distillationLoss(
+  student: BertWeights,
+  config: BertConfig,
+  teacher: { weights: BertWeights; config: BertConfig },
+  data: PretrainingBatch,
+  settings: DistillLossSettings,
+): LossOutput {
+  const { teacherLogits, teacherHidden } = teacherOutputs(teacher, data);
   const shape: [number, number] = [data.batchSize, data.seqLength];
   const inputIds = tf.tensor2d(data.inputIds, shape, 'int32');
   const attentionMask = tf.tensor2d(data.attentionMask, shape, 'float32');
@@ -123,7 +147,7 @@ function distillationLoss(student: BertWeights, config: BertConfig, batch: Disti
   const t = settings.temperature;
   // Soft targets: −Σ p_teacher(T) · log p_student(T), averaged over masked tokens, times T² (Hinton et al. 2015).
   const soft = tf.tidy(() => {
-    const target = tf.softmax(tf.div(batch.teacherLogits, t));
+    const target = tf.softmax(tf.div(teacherLogits, t));
     const logProbs = tf.logSoftmax(tf.div(logits, t));
     return tf.mul(tf.neg(tf.mean(tf.sum(tf.mul(target, logProbs), 1))), t * t) as tf.Scalar;
   });
@@ -131,13 +155,19 @@ function distillationLoss(student: BertWeights, config: BertConfig, batch: Disti
   // 1 − cos(student, teacher) over the real (non-padding) tokens.
   const cos = tf.tidy(() => {
     const mask = tf.reshape(attentionMask, [-1]);
-    const dot = tf.sum(tf.mul(hidden, batch.teacherHidden), 1);
-    const norms = tf.mul(tf.norm(hidden, 'euclidean', 1), tf.norm(batch.teacherHidden, 'euclidean', 1));
+    const dot = tf.sum(tf.mul(hidden, teacherHidden), 1);
+    const norms = tf.mul(tf.norm(hidden, 'euclidean', 1), tf.norm(teacherHidden, 'euclidean', 1));
     const cosine = tf.div(dot, tf.maximum(norms, 1e-8));
     return tf.div(tf.sum(tf.mul(tf.sub(1, cosine), mask)), tf.sum(mask)) as tf.Scalar;
   });
   const loss = tf.addN([tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)]) as tf.Scalar;
   return { loss, parts: { ce: soft, mlm, cos } };
+}
+
+/** The same loss in a gradient worker, which loads the teacher from its folder. */
+export function distillationLossInWorker({ teacher: teacherDir, student, settings }: { teacher: string; student: BertConfig; settings: DistillLossSettings }) {
+  const teacher = loadBertCheckpoint(teacherDir);
+  return (params: BertWeights, data: PretrainingBatch) => distillationLoss(params, student, teacher, data, settings);
 }
 
 export async function distill(outDir: string, settings: DistillSettings, options: TrainingRunHooks = {}) {
@@ -165,29 +195,25 @@ export async function distill(outDir: string, settings: DistillSettings, options
   const initial = initStudentFromTeacher(teacher.weights, teacher.config, config);
   const params = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, name !== ZERO_TYPES)]));
   tf.dispose(Object.values(initial));
-  const trainer = new Trainer<DistillBatch>({
+  const lossSettings: DistillLossSettings = { temperature: settings.temperature, alphaCe: settings.alphaCe, alphaMlm: settings.alphaMlm, alphaCos: settings.alphaCos };
+  const helpers = parallelHelpers(settings, {
+    module: builtModuleUrl('pretrain/distill.js'),
+    exportName: 'distillationLossInWorker',
+    setup: { teacher: teacher.dir, student, settings: lossSettings },
+  });
+  const trainer = new Trainer<PretrainingBatch>({
     params,
     trainable: (name) => name !== ZERO_TYPES,
-    lossFn: (batch) => distillationLoss(params, student, batch, settings),
+    lossFn: (batch) => distillationLoss(params, student, teacher, batch, lossSettings),
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
-      const shape: [number, number] = [batch.batchSize, batch.seqLength];
-      const [teacherLogits, teacherHidden] = tf.tidy(() => {
-        const out = bertForward(teacher.weights, teacher.config, {
-          inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
-          tokenTypeIds: tf.tensor2d(batch.tokenTypeIds, shape, 'int32'),
-          attentionMask: tf.tensor2d(batch.attentionMask, shape, 'float32'),
-        });
-        const hidden = tf.reshape(out.lastHiddenState, [-1, teacher.config.hiddenSize]) as tf.Tensor2D;
-        const logits = mlmLogits(teacher.weights, teacher.config, gatherRows(hidden, tf.tensor1d(batch.maskedIndices, 'int32'))) as tf.Tensor2D;
-        return [logits, hidden];
-      });
-      return { batch: { data: batch, teacherLogits, teacherHidden }, tokens: batch.tokens };
+      return { batch, tokens: batch.tokens };
     },
-    disposeBatch: (batch) => tf.dispose([batch.teacherLogits, batch.teacherHidden]),
+    helpers,
     ...optimizerOptions(settings),
   });
-  const recorded = { ...settings, teacher: undefined, corpus: undefined, layers: config.nLayers };
+  const { workers, ...trainingSettings } = settings;
+  const recorded = { ...trainingSettings, teacher: undefined, corpus: undefined, layers: config.nLayers };
   const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
   const saveModel = () => {
     writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');

@@ -13,6 +13,11 @@ export function causalLmLoss(weights: Gpt2Weights, config: Gpt2Config, batch: Ca
   return { loss: lm };
 }
 
+/** The same loss for a gradient worker (train/gradient-workers.ts), set up from plain data. */
+export function causalLmLossInWorker({ config }: { config: Gpt2Config }) {
+  return (params: Gpt2Weights, batch: CausalLmBatch) => causalLmLoss(params, config, batch);
+}
+
 /** Perplexity over batches: exp of the mean next-token cross-entropy (every batch the same width). */
 export async function perplexity(weights: Gpt2Weights, config: Gpt2Config, batches: CausalLmBatch[]): Promise<number> {
   let total = 0;

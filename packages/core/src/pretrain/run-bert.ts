@@ -14,6 +14,7 @@ import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer, vocabLines } from '../tokenize/bert-tokenizer.js';
 import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
+import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
@@ -61,6 +62,12 @@ export interface BertPretrainSettings extends OptimizerSettings {
    */
   evalCorpus?: string;
   evalEvery?: number;
+  /**
+   * Worker threads that compute some of each update's micro-batches (`accumulation` must be at
+   * least workers + 1); see gradient-workers.ts. Not part of the recorded settings: the weights
+   * are the same with any number.
+   */
+  workers?: number;
 }
 
 export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'vocab'> = {
@@ -146,16 +153,19 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
   const weights = start?.weights ?? initialWeights(config, settings);
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
   tf.dispose(Object.values(weights));
+  const lossWeights = { nsp: settings.nspWeight, neighbor: settings.neighborWeight, isotropy: settings.isotropyWeight };
+  const helpers = parallelHelpers(settings, { module: builtModuleUrl('pretrain/bert-loss.js'), exportName: 'pretrainingLossInWorker', setup: { config, lossWeights } });
   const trainer = new Trainer<PretrainingBatch>({
     params,
-    lossFn: (batch) => bertPretrainingLoss(params, config, batch, { nsp: settings.nspWeight, neighbor: settings.neighborWeight, isotropy: settings.isotropyWeight }),
+    lossFn: (batch) => bertPretrainingLoss(params, config, batch, lossWeights),
+    helpers,
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
     },
     ...optimizerOptions(settings),
   });
-  const { evalCorpus, evalEvery, ...trainingSettings } = settings;
+  const { evalCorpus, evalEvery, workers, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
   // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
   // initFrom is recorded as given (a path): resuming checks that the run continues the same start.

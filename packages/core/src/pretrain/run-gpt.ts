@@ -14,6 +14,7 @@ import { GPT2_DEFAULTS, gpt2ConfigToJson, gpt2TensorsToStore, initGpt2Weights, t
 import { END_OF_TEXT } from '../tokenize/bpe-trainer.js';
 import { byteLevelBpeTokenizer } from '../tokenize/byte-level-bpe.js';
 import { PLAIN_TEMPLATE } from '../tokenize/templates.js';
+import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { optimizerOptions, Trainer, type OptimizerSettings } from '../train/trainer.js';
@@ -34,6 +35,8 @@ export interface GptPretrainSettings extends OptimizerSettings {
   maxLength: number;
   /** Every n-th document is held out for perplexity (0: none). */
   heldOutEvery: number;
+  /** Gradient worker threads (see BertPretrainSettings.workers); not recorded: the weights are the same with any number. */
+  workers?: number;
 }
 
 export const GPT_PRETRAIN_DEFAULTS: Omit<GptPretrainSettings, 'corpus' | 'tokenizer'> = {
@@ -96,16 +99,19 @@ export async function pretrainGpt(outDir: string, settings: GptPretrainSettings,
   const weights = initGpt2Weights(config, settings.seed);
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, true)]));
   tf.dispose(Object.values(weights));
+  const helpers = parallelHelpers(settings, { module: builtModuleUrl('pretrain/gpt-loss.js'), exportName: 'causalLmLossInWorker', setup: { config } });
   const trainer = new Trainer<CausalLmBatch>({
     params,
     lossFn: (batch) => causalLmLoss(params, config, batch),
+    helpers,
     nextBatch: (rng) => {
       const batch = data.batch(rng, settings.batchSize);
       return { batch, tokens: batch.tokens };
     },
     ...optimizerOptions(settings),
   });
-  const recorded = { ...settings, corpus: undefined, tokenizer: undefined, vocabSha: vocabSha(vocabText + merges) };
+  const { workers, ...trainingSettings } = settings;
+  const recorded = { ...trainingSettings, corpus: undefined, tokenizer: undefined, vocabSha: vocabSha(vocabText + merges) };
   const saveModel = () => {
     writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(gpt2ConfigToJson(config), null, 2) + '\n');
     writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(gpt2TensorsToStore(params), { metadata: { format: 'pt' } }));

@@ -31,6 +31,7 @@ export interface TrainingRunHooks {
 /**
  * Runs `trainer` to its last step; false when `stopAfter` stopped it first. `saveModel` writes the
  * current weights as a model folder into `outDir`; it runs at every checkpoint, the last one included.
+ * The trainer's gradient helpers, if any, are closed when it returns or throws.
  */
 export async function runTraining<B>(
   trainer: Trainer<B>,
@@ -40,39 +41,48 @@ export async function runTraining<B>(
   hooks: TrainingRunHooks = {},
 ): Promise<boolean> {
   const log = hooks.onLog ?? (() => {});
-  if (hooks.resume) {
-    const saved = loadTrainingState(outDir, settings, hooks.legacySettings);
-    if (saved) {
-      trainer.restore(saved);
-      tf.dispose(Object.values(saved.tensors));
-      log(`resumed at step ${trainer.state.step}`);
-      const change = trainer.state.stepsChanges?.at(-1);
-      if (change?.atStep === trainer.state.step) {
-        log(`--steps changed from ${change.from} to ${change.to}: from here the learning rate follows the schedule of a ${change.to}-step run (training.json records the change)`);
+  try {
+    if (hooks.resume) {
+      const saved = loadTrainingState(outDir, settings, hooks.legacySettings);
+      if (saved) {
+        trainer.restore(saved);
+        tf.dispose(Object.values(saved.tensors));
+        log(`resumed at step ${trainer.state.step}`);
+        const split = trainer.state.batchSplitChanges?.at(-1);
+        if (split?.atStep === trainer.state.step) {
+          log(`updates of ${split.from.batchSize} × ${split.from.accumulation} examples are now ${split.to.batchSize} × ${split.to.accumulation} (training.json records the change)`);
+        }
+        const change = trainer.state.stepsChanges?.at(-1);
+        if (change?.atStep === trainer.state.step) {
+          log(`--steps changed from ${change.from} to ${change.to}: from here the learning rate follows the schedule of a ${change.to}-step run (training.json records the change)`);
+        }
+      } else log(`nothing to resume in ${outDir}; starting fresh`);
+    }
+    const every = hooks.checkpointEvery ?? 50;
+    const evalCurve = hooks.evaluate && new EvalCurve(outDir, trainer.state.step);
+    while (!trainer.done) {
+      const record = trainer.options.helpers ? await trainer.stepAsync() : trainer.step();
+      hooks.onStep?.(record, trainer.options.totalSteps);
+      if (evalCurve && hooks.evaluate && (record.step % hooks.evaluate.every === 0 || trainer.done)) {
+        const metrics = hooks.evaluate.run();
+        evalCurve.add(record.step, trainer.state.tokensSeen, metrics);
+        log(`held-out at step ${record.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
       }
-    } else log(`nothing to resume in ${outDir}; starting fresh`);
-  }
-  const every = hooks.checkpointEvery ?? 50;
-  const evalCurve = hooks.evaluate && new EvalCurve(outDir, trainer.state.step);
-  while (!trainer.done) {
-    const record = trainer.step();
-    hooks.onStep?.(record, trainer.options.totalSteps);
-    if (evalCurve && hooks.evaluate && (record.step % hooks.evaluate.every === 0 || trainer.done)) {
-      const metrics = hooks.evaluate.run();
-      evalCurve.add(record.step, trainer.state.tokensSeen, metrics);
-      log(`held-out at step ${record.step}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      if (record.step % every === 0 || trainer.done) {
+        // The model first: a saved state at step N means the folder holds step N's weights.
+        await saveModel();
+        const saved = trainer.save();
+        saveTrainingState(outDir, saved, settings);
+        tf.dispose(Object.values(saved.tensors));
+        writeLossCurve(outDir, trainer.state.history);
+      }
+      if (hooks.stopAfter !== undefined && record.step >= hooks.stopAfter) return false;
     }
-    if (record.step % every === 0 || trainer.done) {
-      // The model first: a saved state at step N means the folder holds step N's weights.
-      await saveModel();
-      const saved = trainer.save();
-      saveTrainingState(outDir, saved, settings);
-      tf.dispose(Object.values(saved.tensors));
-      writeLossCurve(outDir, trainer.state.history);
-    }
-    if (hooks.stopAfter !== undefined && record.step >= hooks.stopAfter) return false;
+    return true;
+  } finally {
+    // The run owns its gradient workers' threads from here: they end with it, stopped or finished.
+    await trainer.options.helpers?.close();
   }
-  return true;
 }
 
 /** Mean of `pick` over the last `count` steps, for "final loss" summaries. */
@@ -90,6 +100,7 @@ export function trainingSummary<B>(model: string, settings: object, trainer: Tra
     tokensSeen: trainer.state.tokensSeen,
     trainingSeconds: Math.round(trainer.state.elapsed),
     ...(trainer.state.stepsChanges ? { stepsChanges: trainer.state.stepsChanges } : {}),
+    ...(trainer.state.batchSplitChanges ? { batchSplitChanges: trainer.state.batchSplitChanges } : {}),
     finalLoss: { ...finalLoss, overLastSteps: Math.min(50, trainer.state.step) },
     backend: tf.getBackend(),
   };

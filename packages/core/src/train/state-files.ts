@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors.js';
-import type { SavedTrainer, StepRecord, StepsChange, TrainingState } from './trainer.js';
+import type { BatchSplitChange, SavedTrainer, StepRecord, StepsChange, TrainingState } from './trainer.js';
 
 interface StatePointer {
   file: string;
@@ -56,9 +56,11 @@ export function legacyVocabFnv(text: string): string {
 /**
  * The last complete state in `outDir`, or undefined when there is none. Its settings must equal
  * `settings`, except that `steps` may grow or shrink past the saved step (the change goes into the
- * state's `stepsChanges`), and that a setting may hold the value `legacy` gives for it: what an
- * earlier version recorded for the same thing (the FNV `vocabSha`), or `undefined` for a setting it
- * did not record at all. The next save records the current values.
+ * state's `stepsChanges`), that an update's examples may be split otherwise between `batchSize`
+ * and `accumulation` (the same product; it goes into `batchSplitChanges`), and that a setting may
+ * hold the value `legacy` gives for it: what an earlier version recorded for the same thing (the FNV
+ * `vocabSha`), or `undefined` for a setting it did not record at all. The next save records the
+ * current values.
  */
 export function loadTrainingState(outDir: string, settings: Record<string, unknown>, legacy: Record<string, unknown> = {}): SavedTrainer | undefined {
   const pointerPath = join(outDir, STATE_DIR, 'state.json');
@@ -82,8 +84,17 @@ export function loadTrainingState(outDir: string, settings: Record<string, unkno
     }
     stepsChange = { atStep: pointer.state.step, from: pointer.settings.steps as number, to: settings.steps };
   }
+  // The same examples per update in other micro-batches (e.g. to share them between `--workers`), as
+  // Hugging Face's Trainer resumes with another per-device batch size and accumulation.
+  let splitChange: BatchSplitChange | undefined;
+  const split = (s: Record<string, unknown>) => ({ batchSize: s.batchSize as number, accumulation: (s.accumulation as number | undefined) ?? 1 });
+  const [before, now] = [split(pointer.settings), split(settings)];
+  if (typeof settings.batchSize === 'number' && (before.batchSize !== now.batchSize || before.accumulation !== now.accumulation)) {
+    if (before.batchSize * before.accumulation === now.batchSize * now.accumulation) splitChange = { atStep: pointer.state.step, from: before, to: now };
+  }
   const same = (key: string) =>
     (key === 'steps' && stepsChange !== undefined) ||
+    ((key === 'batchSize' || key === 'accumulation') && splitChange !== undefined) ||
     JSON.stringify(settings[key]) === JSON.stringify(pointer.settings[key]) ||
     (key in legacy && JSON.stringify(legacy[key]) === JSON.stringify(pointer.settings[key]));
   const changed = Object.keys({ ...settings, ...pointer.settings }).filter((key) => !same(key));
@@ -98,7 +109,9 @@ export function loadTrainingState(outDir: string, settings: Record<string, unkno
   const file = readSafetensors(new Uint8Array(readFileSync(path)), path);
   const tensors: Record<string, tf.Tensor> = {};
   for (const [name, stored] of file.tensors) tensors[name] = tf.tensor(stored.data as Float32Array, stored.shape, 'float32');
-  const state = stepsChange ? { ...pointer.state, stepsChanges: [...(pointer.state.stepsChanges ?? []), stepsChange] } : pointer.state;
+  const state = { ...pointer.state };
+  if (stepsChange) state.stepsChanges = [...(state.stepsChanges ?? []), stepsChange];
+  if (splitChange) state.batchSplitChanges = [...(state.batchSplitChanges ?? []), splitChange];
   return { state, tensors, adamStep: pointer.adamStep };
 }
 

@@ -46,6 +46,14 @@ export interface TrainingState {
   history: StepRecord[];
   /** Resumes that changed the run's length (`--steps`): from `atStep` on, the schedule decays to `to`. */
   stepsChanges?: StepsChange[];
+  /** Resumes that split an update's examples otherwise (`--batch-size` × `--accumulation` unchanged). */
+  batchSplitChanges?: BatchSplitChange[];
+}
+
+export interface BatchSplitChange {
+  atStep: number;
+  from: { batchSize: number; accumulation: number };
+  to: { batchSize: number; accumulation: number };
 }
 
 export interface StepsChange {
@@ -73,6 +81,33 @@ export interface TrainerOptions<B> {
   maxGradNorm?: number;
   seed: number;
   adamw?: AdamWOptions;
+  /**
+   * Helpers that compute some of an update's micro-batches at the same time as this thread (data
+   * parallelism; see gradient-workers.ts). The update is the same as without them: the gradients
+   * are summed in batch order either way. Needs `stepAsync`.
+   */
+  helpers?: GradientHelpers<B>;
+}
+
+/** One micro-batch's loss, named loss parts and gradients (by parameter name), as plain numbers. */
+export interface MicroBatchGradients {
+  loss: number;
+  parts: Record<string, number>;
+  grads: Record<string, { shape: number[]; data: Float32Array }>;
+}
+
+/**
+ * Computes micro-batches' losses and gradients away from the trainer's thread. Micro-batch i of an
+ * update goes to helper (i mod (count + 1)) − 1; the trainer's own thread takes those where that is −1.
+ */
+export interface GradientHelpers<B> {
+  readonly count: number;
+  /**
+   * The results for `batchesPerHelper[h]` (one list per helper), computed with the current values of
+   * `params`, differentiating the `trainable` ones.
+   */
+  compute(batchesPerHelper: B[][], params: Record<string, tf.Variable>, trainable: string[]): Promise<MicroBatchGradients[][]>;
+  close(): Promise<void>;
 }
 
 /** The optimisation settings of the pretraining commands (`wb pretrain bert|gpt`, `wb distill`), as their flags name them. */
@@ -111,15 +146,12 @@ export interface SavedTrainer {
 
 export class Trainer<B> {
   readonly optimizer: AdamW;
-  private readonly paramNameOf: Record<string, string>;
   private dataRng: Rng;
   /** The run's progress, for a listener (a notebook's bar): from the first step to the last. */
   private progress: WorkProgress | undefined;
   state: TrainingState;
 
   constructor(readonly options: TrainerOptions<B>) {
-    // variableGrads keys gradients by tf.Variable name; the optimizer wants parameter names.
-    this.paramNameOf = Object.fromEntries(Object.entries(options.params).map(([name, v]) => [v.name, name]));
     this.dataRng = new Rng(options.seed);
     this.state = { step: 0, dataRngState: this.dataRng.state, tokensSeen: 0, elapsed: 0, history: [] };
     if (this.trainableNames.length === 0) throw new Error('Trainer: every parameter is frozen; nothing to train');
@@ -147,13 +179,14 @@ export class Trainer<B> {
    * `stepAsync`; both compute the same numbers.
    */
   step(): StepRecord {
+    if (this.options.helpers) throw new Error('Trainer: a trainer with gradient helpers steps with stepAsync');
     const pending = this.computeGradients();
     return this.update(pending, readStepNumbers(pending, (t) => t.dataSync()[0]));
   }
 
   /** The same update as `step`, reading its numbers with `await tensor.data()`: works on every backend. */
   async stepAsync(): Promise<StepRecord> {
-    const pending = this.computeGradients();
+    const pending = this.options.helpers ? await this.computeGradientsWithHelpers(this.options.helpers) : this.computeGradients();
     const values = new Map<tf.Scalar, number>();
     await Promise.all(scalarsOf(pending).map(async (t) => values.set(t, (await t.data())[0])));
     return this.update(pending, readStepNumbers(pending, (t) => values.get(t)!));
@@ -162,36 +195,68 @@ export class Trainer<B> {
   /** The forward and backward passes of one update: averaged gradients, and the scalars still to read. */
   private computeGradients(): PendingStep {
     const started = performance.now();
-    const { accumulation = 1, params } = this.options;
-    const variables = this.trainableNames.map((name) => params[name]);
-    let summed: Record<string, tf.Tensor> | undefined;
-    const losses: tf.Scalar[] = [];
-    const parts: Array<Record<string, tf.Scalar>> = [];
+    const results: MicroBatchResult[] = [];
     let tokens = 0;
-    for (let micro = 0; micro < accumulation; micro++) {
+    for (let micro = 0; micro < (this.options.accumulation ?? 1); micro++) {
       const { batch, tokens: batchTokens } = this.options.nextBatch(this.dataRng);
       tokens += batchTokens;
-      let batchParts: Record<string, tf.Scalar> = {};
-      const { value, grads } = tf.variableGrads(() => {
-        const out = this.options.lossFn(batch);
-        batchParts = Object.fromEntries(Object.entries(out.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
-        return out.loss;
-      }, variables);
-      this.options.disposeBatch?.(batch);
-      losses.push(value);
-      parts.push(batchParts);
-      const named = Object.fromEntries(Object.entries(grads).map(([variable, g]) => [this.paramNameOf[variable], g]));
-      if (!summed) summed = named;
-      else {
-        const previous = summed;
-        summed = Object.fromEntries(Object.entries(named).map(([name, g]) => [name, tf.add(previous[name], g)]));
-        tf.dispose([...Object.values(previous), ...Object.values(named)]);
-      }
+      results.push(this.microBatchGradients(batch));
     }
-    const grads =
-      accumulation === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([name, g]) => [name, tf.div(g, accumulation)]));
-    if (accumulation !== 1) tf.dispose(Object.values(summed!));
-    return { started, grads, tokens, losses, parts, squaredNorm: squaredGlobalNorm(grads) };
+    return this.pendingStep(started, tokens, results);
+  }
+
+  /**
+   * The same update with `helpers` computing their share of the micro-batches while this thread
+   * computes its own. The batches are drawn in the same order and summed in the same order as
+   * `computeGradients` does, so the update is the same.
+   */
+  private async computeGradientsWithHelpers(helpers: GradientHelpers<B>): Promise<PendingStep> {
+    const started = performance.now();
+    const { params } = this.options;
+    const processes = helpers.count + 1;
+    const drawn = Array.from({ length: this.options.accumulation ?? 1 }, () => this.options.nextBatch(this.dataRng));
+    const tokens = drawn.reduce((n, b) => n + b.tokens, 0);
+    const batchesPerHelper = Array.from({ length: helpers.count }, (_, h) => drawn.filter((_, i) => i % processes === h + 1).map((b) => b.batch));
+    const trainable = this.trainableNames;
+    const fromHelpers = helpers.compute(batchesPerHelper, params, trainable);
+    // Awaited below; should this thread's share throw first, a helper's failure is not left unhandled.
+    fromHelpers.catch(() => undefined);
+    for (const [i, b] of drawn.entries()) if (i % processes !== 0) this.options.disposeBatch?.(b.batch);
+    // Computed here while the helpers compute theirs; awaited only once this thread's share is done.
+    const own = drawn.filter((_, i) => i % processes === 0).map((b) => this.microBatchGradients(b.batch));
+    const helped = await fromHelpers;
+    const results = drawn.map((_, i) => {
+      const helper = (i % processes) - 1;
+      const k = Math.floor(i / processes);
+      if (helper < 0) return own[k];
+      const r = helped[helper][k];
+      return {
+        loss: tf.scalar(r.loss),
+        parts: Object.fromEntries(Object.entries(r.parts).map(([name, v]) => [name, tf.scalar(v)])),
+        grads: Object.fromEntries(trainable.map((name) => [name, tf.tensor(r.grads[name].data, r.grads[name].shape, 'float32')])),
+      };
+    });
+    return this.pendingStep(started, tokens, results);
+  }
+
+  /** One micro-batch's loss, loss parts and gradients (by parameter name), on this thread. */
+  private microBatchGradients(batch: B): MicroBatchResult {
+    const result = lossAndGradients(this.options.lossFn, batch, this.options.params, this.trainableNames);
+    this.options.disposeBatch?.(batch);
+    return result;
+  }
+
+  /** The micro-batches' gradients summed in batch order and averaged, with their scalars. */
+  private pendingStep(started: number, tokens: number, results: MicroBatchResult[]): PendingStep {
+    let summed = results[0].grads;
+    for (const { grads } of results.slice(1)) {
+      const previous = summed;
+      summed = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.add(previous[name], g)]));
+      tf.dispose([...Object.values(previous), ...Object.values(grads)]);
+    }
+    const grads = results.length === 1 ? summed : Object.fromEntries(Object.entries(summed).map(([name, g]) => [name, tf.div(g, results.length)]));
+    if (results.length !== 1) tf.dispose(Object.values(summed));
+    return { started, grads, tokens, losses: results.map((r) => r.loss), parts: results.map((r) => r.parts), squaredNorm: squaredGlobalNorm(grads) };
   }
 
   /** Clipping and the AdamW update, once the step's numbers are read; then the record. */
@@ -278,6 +343,25 @@ export class Trainer<B> {
     this.state = structuredClone(saved.state);
     this.dataRng = Rng.fromState(saved.state.dataRngState);
   }
+}
+
+/** One micro-batch's loss, loss parts and gradients (by parameter name), still on the backend. */
+export interface MicroBatchResult {
+  loss: tf.Scalar;
+  parts: Record<string, tf.Scalar>;
+  grads: Record<string, tf.Tensor>;
+}
+
+/** `lossFn` on `batch` and its gradients with respect to the `trainable` ones of `params`, keyed by their names there. */
+export function lossAndGradients<B>(lossFn: (batch: B) => LossOutput, batch: B, params: Record<string, tf.Variable>, trainable: string[]): MicroBatchResult {
+  const nameOf = Object.fromEntries(Object.entries(params).map(([name, v]) => [v.name, name]));
+  let parts: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const out = lossFn(batch);
+    parts = Object.fromEntries(Object.entries(out.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
+    return out.loss;
+  }, trainable.map((name) => params[name]));
+  return { loss: value, parts, grads: Object.fromEntries(Object.entries(grads).map(([variable, g]) => [nameOf[variable], g])) };
 }
 
 /** One update between its backward pass and its parameter update: the gradients, and the scalars its record needs. */
