@@ -352,9 +352,12 @@ export async function fuzzInWorker(options: FuzzInWorkerOptions): Promise<FuzzRe
       if (!settled) reject(new Error(`fuzz: ${why} (at ${current})${output ? `\nits output ended with:\n${output}` : ''}`));
       settled = true;
     };
+    let exitedCleanly = false;
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => fail(`no progress for ${caseTimeoutMs / 1000} s: the case hangs`), caseTimeoutMs);
+      timer = exitedCleanly
+        ? setTimeout(() => fail('the worker exited (code 0) and its report never came'), caseTimeoutMs)
+        : setTimeout(() => fail(`no progress for ${caseTimeoutMs / 1000} s: the case hangs`), caseTimeoutMs);
     };
     arm();
     child.on('message', (message: FuzzMessage) => {
@@ -369,8 +372,14 @@ export async function fuzzInWorker(options: FuzzInWorkerOptions): Promise<FuzzRe
     });
     child.on('error', (e) => fail(`the worker failed: ${e.message}`));
     child.on('exit', (code, signal) => {
-      // On a busy machine the last IPC messages (its report among them) may still be unread when the
-      // process has exited: judge once the channel has closed and everything in it was delivered.
+      // A worker that finished exits with code 0 after posting its report, but on a busy machine the
+      // watchdog may read its last IPC messages (hundreds of cases, then the report) well after the
+      // exit, even after the channel's 'disconnect': wait for them as long as they keep coming.
+      if (code === 0) {
+        exitedCleanly = true;
+        arm();
+        return;
+      }
       const judge = () => setImmediate(() => fail(`the worker exited (${signal ?? `code ${code}`}) before reporting`));
       if (child.connected) child.once('disconnect', judge);
       else judge();
