@@ -175,7 +175,7 @@ describe('wb pretrain elmo', () => {
   });
 
   // Uses the folders the tests above wrote: elmo-straight and the BERT bert-straight.
-  it('continues a biLM (--init-from) with a BERT teacher (--distill-from, --distill-weight)', async () => {
+  it('continues a biLM (--init-from) with a BERT teacher (--distill-from, --distill-weight), also on gradient workers', async () => {
     const straight = join(dir, 'elmo-straight');
     const teacher = join(dir, 'bert-straight');
     const continued = join(dir, 'elmo-distilled');
@@ -221,5 +221,17 @@ describe('wb pretrain elmo', () => {
     const refused = await wbRun([...args(join(dir, 'elmo-from-no-vocab')), '--init-from', noVocab]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`--init-from ${noVocab}: no vocab.txt beside options.json`);
+
+    // A gradient worker (which loads the teacher itself) computes half of each update: the same weights.
+    const split = (out: string) => [...args(out), '--distill-from', teacher, '--distill-weight', '2', '--steps', '3', '--batch-size', '3', '--accumulation', '2'];
+    const threaded = await wbRun([...split(join(dir, 'elmo-threaded')), '--threads', '2']);
+    expect(threaded.code, threaded.stderr).toBe(0);
+    const parallel = await wbRun([...split(join(dir, 'elmo-workers')), '--workers', '1']);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(lossColumn(join(dir, 'elmo-workers'))).toEqual(lossColumn(join(dir, 'elmo-threaded')));
+    const [one, two] = await Promise.all([loadElmo(join(dir, 'elmo-threaded')), loadElmo(join(dir, 'elmo-workers'))]);
+    for (const [name, t] of Object.entries(one.weights)) expect(Array.from(two.weights[name].dataSync()), name).toEqual(Array.from(t.dataSync()));
+    one.dispose();
+    two.dispose();
   });
 });

@@ -57,6 +57,7 @@ export function pretrainCommand(): Command {
       .option('--char-dim <n>', 'character embedding size', positiveInt, e.charDim)
       .option('--max-words <n>', 'words per training sentence (longer ones are windowed)', positiveInt, e.maxWords)
       .option('--batch-size <n>', 'sentences per batch', positiveInt, e.batchSize)
+      .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, e.accumulation)
       .option('--negatives <n>', 'sampled-softmax negatives per batch (0: full softmax)', nonNegativeInt, e.negatives)
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, e.seed)
       .option('--init-from <model>', "continue pretraining this folder (options.json, weights.hdf5, its softmax's vocab.txt) instead of random weights; the softmax starts afresh")
@@ -66,7 +67,8 @@ export function pretrainCommand(): Command {
       .option('--distill-loss <how>', "cosine: each word through a linear head against the teacher's vector; similarity: the cosines between a batch's words against the teacher's", oneOf('cosine', 'similarity'), e.distillLoss)
       .option('--head-warmup <n>', 'first updates in which only the softmax (and the distillation head) train, so that fresh heads do not bend an --init-from biLM', nonNegativeInt, e.headWarmup)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
-      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200),
+      .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)
+      .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0),
     'pretrain elmo',
     pretrainElmo,
     e,

@@ -68,16 +68,23 @@ export interface ElmoTrainingBatch extends ElmoLmBatch {
   negativesSeed: number;
 }
 
+/** A training batch as drawn: plain data (it may go to a gradient worker); `elmoTrainingBatch` makes its tensors. */
+export interface DrawnElmoBatch {
+  words: string[][];
+  wordIds: number[][];
+  negativesSeed: number;
+}
+
 /**
- * `batchSize` non-empty sentences drawn uniformly (windows of at most `maxWords` words for long ones),
- * their char ids and word ids. The draws from `rng` are part of the resume contract: keep their order.
+ * `batchSize` non-empty sentences drawn uniformly (windows of at most `maxWords` words for long ones)
+ * and their word ids. The draws from `rng` are part of the resume contract: keep their order.
  */
 export function sampleElmoBatch(
   sentences: string[][],
   vocabulary: ElmoVocabulary,
   rng: Rng,
   sizes: { batchSize: number; maxWords: number },
-): { batch: ElmoTrainingBatch; tokens: number; words: string[][] } {
+): { batch: DrawnElmoBatch; tokens: number } {
   const words: string[][] = [];
   while (words.length < sizes.batchSize) {
     const sentence = sentences[rng.int(sentences.length)];
@@ -85,12 +92,12 @@ export function sampleElmoBatch(
     const start = sentence.length > sizes.maxWords ? rng.int(sentence.length - sizes.maxWords + 1) : 0;
     words.push(sentence.slice(start, start + sizes.maxWords));
   }
-  const chars = batchToElmoCharIds(words);
-  const batch: ElmoTrainingBatch = {
-    charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'),
-    wordIds: words.map((s) => elmoWordIds(s, vocabulary)),
-    wordChars: chars.wordChars,
-    negativesSeed: rng.int(2 ** 32),
-  };
-  return { batch, tokens: words.reduce((n, s) => n + s.length, 0), words };
+  const batch = { words, wordIds: words.map((s) => elmoWordIds(s, vocabulary)), negativesSeed: rng.int(2 ** 32) };
+  return { batch, tokens: words.reduce((n, s) => n + s.length, 0) };
+}
+
+/** A drawn batch with its words' character ids as a tensor (the caller disposes it). */
+export function elmoTrainingBatch(drawn: DrawnElmoBatch): ElmoTrainingBatch {
+  const chars = batchToElmoCharIds(drawn.words);
+  return { charIds: tf.tensor3d(chars.ids, chars.shape, 'int32'), wordIds: drawn.wordIds, wordChars: chars.wordChars, negativesSeed: drawn.negativesSeed };
 }

@@ -17,17 +17,19 @@ import { writeFileAtomic } from '../atomic-file.js';
 import { parseElmoOptions, type ElmoOptions } from '../models/elmo/options.js';
 import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weights.js';
 import { wordLayers } from '../models/elmo/bilm.js';
-import { Trainer, type StepRecord } from '../train/trainer.js';
+import { Trainer, type LossOutput, type StepRecord } from '../train/trainer.js';
+import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, initDistillationHead, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
   elmoVocabularyOf,
   elmoWordIds,
   readElmoSentences,
+  elmoTrainingBatch,
   sampleElmoBatch,
-  type ElmoTrainingBatch,
+  type DrawnElmoBatch,
   type ElmoVocabulary,
 } from './elmo-data.js';
 import { elmoUnigramBaseline, evaluateHeldOutElmo, heldOutElmoBatches } from './elmo-eval.js';
@@ -45,6 +47,8 @@ export interface ElmoPretrainSettings {
   charDim: number;
   maxWords: number;
   batchSize: number;
+  /** Batches whose gradients are averaged into one update. */
+  accumulation: number;
   steps: number;
   lr: number;
   warmup: number;
@@ -82,6 +86,8 @@ export interface ElmoPretrainSettings {
    * other); fitting the heads first is LP-FT (Kumar et al. 2022).
    */
   headWarmup: number;
+  /** Gradient worker threads (see BertPretrainSettings.workers); not recorded: the weights are the same with any number. */
+  workers?: number;
 }
 
 export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
@@ -94,6 +100,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
   charDim: 16,
   maxWords: 20,
   batchSize: 32,
+  accumulation: 1,
   steps: 1000,
   lr: 2e-3,
   warmup: 100,
@@ -106,7 +113,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
 };
 
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
-const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup'] as const;
+const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup', 'accumulation'] as const;
 
 export type DistillLoss = 'cosine' | 'similarity';
 
@@ -190,34 +197,21 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   }
   const params = elmoVariables(weights);
   tf.dispose(Object.values(weights));
-  const lossSettings = { ...ELMO_BOUNDARY_IDS, softmax: settings.negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: settings.negatives };
-  const lossFn = (batch: DistilledBatch) =>
-    tf.tidy(() => {
-      const { bilm, wordMask } = elmoBatchBiLm(params, options_, batch);
-      const lm = elmoLmLoss(params, options_, batch, { ...lossSettings, seed: batch.negativesSeed }, bilm);
-      if (!batch.targets) return { loss: lm };
-      const top = wordLayers(bilm, wordMask).at(-1)!;
-      const distill =
-        settings.distillLoss === 'cosine'
-          ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, batch.targets)
-          : similarityDistillationLoss(top, batch.targets);
-      return { loss: tf.add(lm, tf.mul(distill, settings.distillWeight)) as tf.Scalar, parts: { lm, distill } };
-    });
+  const distill = teacher && { teacher, loss: settings.distillLoss, weight: settings.distillWeight };
+  const lossFn = elmoTrainingLoss(options_, settings.negatives, distill);
+  const helpers = parallelHelpers(settings, {
+    module: builtModuleUrl('pretrain/run-elmo.js'),
+    exportName: 'elmoTrainingLossInWorker',
+    setup: { options: options_, negatives: settings.negatives, distill: distill && { from: teacher.dir, layer: teacher.layer, loss: distill.loss, weight: distill.weight } },
+  });
   const heads = new Set<string>([elmoNames.softmaxWeight, elmoNames.softmaxBias, DISTILL_HEAD.weight, DISTILL_HEAD.bias]);
-  const trainer = new Trainer<DistilledBatch>({
+  const trainer = new Trainer<DrawnElmoBatch>({
     params,
     trainable: (name, step) => step >= settings.headWarmup || heads.has(name),
-    lossFn,
-    nextBatch: (rng) => {
-      const drawn = sampleElmoBatch(sentences, vocabulary, rng, settings);
-      const batch: DistilledBatch = drawn.batch;
-      if (teacher) batch.targets = teacher.wordVectors(drawn.words, batch.charIds.shape[1]);
-      return { batch, tokens: drawn.tokens };
-    },
-    disposeBatch: (batch) => {
-      batch.charIds.dispose();
-      if (batch.targets) tf.dispose([batch.targets.vectors, batch.targets.mask]);
-    },
+    lossFn: (batch) => lossFn(params, batch),
+    nextBatch: (rng) => sampleElmoBatch(sentences, vocabulary, rng, settings),
+    accumulation: settings.accumulation,
+    helpers,
     totalSteps: settings.steps,
     learningRate: settings.lr,
     warmupSteps: settings.warmup,
@@ -226,7 +220,7 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
     // bilm-tf trains without weight decay.
     adamw: { weightDecay: 0 },
   });
-  const { evalCorpus, evalEvery, ...trainingSettings } = settings;
+  const { evalCorpus, evalEvery, workers, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined };
   // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
   const unrecordedAtDefault = Object.fromEntries(
@@ -285,7 +279,44 @@ function unigramLogits(vocabulary: ElmoVocabulary, sentenceCount: number): tf.Te
   return tf.tensor1d(Array.from(counts, (c) => Math.log(c / total)));
 }
 
-type DistilledBatch = ElmoTrainingBatch & { targets?: WordTargets };
+interface ElmoDistillation {
+  teacher: BertWordTeacher;
+  loss: DistillLoss;
+  weight: number;
+}
+
+/**
+ * The training loss on a drawn batch: bilm-tf's sampled (or full) softmax for both directions, plus,
+ * with a teacher, the distillation term on the top layer. The batch's tensors and the teacher's
+ * targets are made here, so that a gradient worker computes the same loss from the batch alone.
+ */
+function elmoTrainingLoss(options: ElmoOptions, negatives: number, distill?: ElmoDistillation) {
+  const lossSettings = { ...ELMO_BOUNDARY_IDS, softmax: negatives > 0 ? ('sampled' as const) : ('full' as const), numSampled: negatives };
+  return (params: Record<string, tf.Variable>, drawn: DrawnElmoBatch): LossOutput =>
+    tf.tidy(() => {
+      const batch = elmoTrainingBatch(drawn);
+      const { bilm, wordMask } = elmoBatchBiLm(params, options, batch);
+      const lm = elmoLmLoss(params, options, batch, { ...lossSettings, seed: batch.negativesSeed }, bilm);
+      if (!distill) return { loss: lm };
+      const targets = distill.teacher.wordVectors(drawn.words, batch.charIds.shape[1]);
+      const top = wordLayers(bilm, wordMask).at(-1)!;
+      const distillLoss =
+        distill.loss === 'cosine'
+          ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, targets)
+          : similarityDistillationLoss(top, targets);
+      return { loss: tf.add(lm, tf.mul(distillLoss, distill.weight)) as tf.Scalar, parts: { lm, distill: distillLoss } };
+    });
+}
+
+/** The same loss in a gradient worker, which loads the teacher (if any) from its folder. */
+export function elmoTrainingLossInWorker(setup: {
+  options: ElmoOptions;
+  negatives: number;
+  distill?: { from: string; layer: number; loss: DistillLoss; weight: number };
+}) {
+  const { distill } = setup;
+  return elmoTrainingLoss(setup.options, setup.negatives, distill && { teacher: BertWordTeacher.load(distill.from, distill.layer), loss: distill.loss, weight: distill.weight });
+}
 
 /** The AllenNLP folder `--init-from` names: its options, weights (no softmax) and softmax vocabulary. */
 async function startingCheckpoint(from: string, log: (message: string) => void) {
