@@ -13,11 +13,25 @@ import { initBackend } from '../src/backend.js';
 import { loadBertCheckpoint, loadModel } from '../src/load.js';
 import { bertForward } from '../src/models/bert.js';
 import { distilbertAsBert } from '../src/models/distilbert.js';
-import { distill, initStudentFromTeacher, studentConfig, type DistillSettings } from '../src/pretrain/distill.js';
+import { distill, initStudentFromTeacher, sameTokenPairs, studentConfig, type DistillSettings } from '../src/pretrain/distill.js';
 import { maxAbsDiff } from './support/numeric.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
+});
+
+it("pairs the uses of each token in a batch, skipping padding, special tokens and uses past the eighth, and weights each token once", () => {
+  // Two rows of 6: [CLS] a b a [SEP] [PAD] / [CLS] b a [MASK] [MASK] [SEP]; CLS 1, SEP 2, MASK 3, PAD 0.
+  const ids = Int32Array.from([1, 10, 11, 10, 2, 0, 1, 11, 10, 3, 3, 2]);
+  const mask = Float32Array.from([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]);
+  const pairs = sameTokenPairs(ids, mask, new Set([0, 1, 2, 3]));
+  const listed = Array.from(pairs.left, (l, i) => [l, pairs.right[i]]);
+  expect(listed).toEqual([[1, 3], [1, 8], [3, 8], [2, 7]]);
+  // Each token counts once: the three pairs of `a` share half the weight, the one pair of `b` has the other half.
+  expect(Array.from(pairs.weight, (w) => Number(w.toFixed(6)))).toEqual([0.166667, 0.166667, 0.166667, 0.5]);
+  const many = sameTokenPairs(new Int32Array(20).fill(7), new Float32Array(20).fill(1), new Set());
+  expect(many.left.length).toBe(28);
+  expect(Math.max(...many.right)).toBe(7);
 });
 
 describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
@@ -69,6 +83,7 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
       alphaCe: 5,
       alphaMlm: 2,
       alphaCos: 1,
+      alphaSim: 0,
     };
     const straight = join(root, 'straight');
     const run = await distill(straight, settings, { checkpointEvery: 8 });
@@ -97,5 +112,22 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     const parallel = await distill(join(root, 'two-threads'), { ...split, workers: 1 });
     expect(parallel.trainer.options.helpers?.count).toBe(1);
     expect(Buffer.compare(readFileSync(join(root, 'one-thread', 'model.safetensors')), readFileSync(join(root, 'two-threads', 'model.safetensors')))).toBe(0);
+
+    // Continued from the student it wrote, with the same-token similarity loss: it starts where that run ended and lowers the new term.
+    const continued = await distill(join(root, 'continued'), { ...settings, initFrom: straight, alphaSim: 50, steps: 12 });
+    const first = continued.trainer.state.history[0];
+    expect(first.parts.cos).toBeCloseTo(history.at(-1)!.parts.cos, 1);
+    const sim = continued.trainer.state.history.map((r) => r.parts.sim);
+    expect(sim[0]).toBeGreaterThan(0);
+    expect(mean((x) => x, sim.slice(-4))).toBeLessThan(mean((x) => x, sim.slice(0, 4)));
+    expect(JSON.parse(readFileSync(join(root, 'continued', 'training.json'), 'utf8'))).toMatchObject({ student: { layers: 1, initFrom: straight } });
+    await expect(distill(join(root, 'deeper'), { ...settings, initFrom: straight, layers: 2 })).rejects.toThrow(/--init-from .*: nLayers 1, the student needs 2/);
+    const otherVocab = join(root, 'other-vocab');
+    mkdirSync(otherVocab);
+    for (const f of ['config.json', 'model.safetensors']) writeFileSync(join(otherVocab, f), readFileSync(join(straight, f)));
+    const lines = readFileSync(join(straight, 'vocab.txt'), 'utf8').split('\n');
+    lines[1000] = 'zzzz';
+    writeFileSync(join(otherVocab, 'vocab.txt'), lines.join('\n'));
+    await expect(distill(join(root, 'other'), { ...settings, initFrom: otherVocab })).rejects.toThrow(/vocab.txt line 1001 is "zzzz", the teacher's ".*"; the student needs its teacher's vocabulary/);
   });
 });

@@ -7,7 +7,7 @@ import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, WORKERS_HELP } f
 export function distillCommand(): Command {
   const d = DISTILL_DEFAULTS;
   const command = new Command('distill')
-    .description("Distil a BERT into a DistilBERT student (half the layers, from every other teacher layer; soft targets + MLM + cosine losses); writes a Hugging Face DistilBertForMaskedLM folder")
+    .description("Distil a BERT into a DistilBERT student (half the layers, from every other teacher layer, or --init-from a student; soft targets + MLM + cosine losses, and with --alpha-sim a same-token similarity loss); writes a Hugging Face DistilBertForMaskedLM folder")
     .requiredOption('--teacher <dir>', 'BERT folder with its masked-LM head (e.g. models/bert-mini)')
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files (one sentence per line, blank lines between documents)')
     .requiredOption('--out <dir>', 'output folder (model, vocab, loss.csv, train-state/; training.json when done)')
@@ -22,6 +22,8 @@ export function distillCommand(): Command {
     .option('--alpha-ce <x>', 'weight of the soft-target cross-entropy', nonNegativeNumber, d.alphaCe)
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
     .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos)
+    .option('--alpha-sim <x>', "weight of the same-token similarity loss: (cos_student − cos_teacher)² over the pairs of one token's uses in a batch, each token counting once (0: off)", nonNegativeNumber, d.alphaSim)
+    .option('--init-from <dir>', "continue this DistilBertForMaskedLM folder (the teacher's vocabulary and widths) instead of starting from the teacher's layers")
     .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0);
   return asTrainingRun(command, 'distill', distill, d);
 }

@@ -7,15 +7,21 @@
  * itself, and the cosine between the student's and the teacher's last hidden states. The folder it
  * writes is a Hugging Face DistilBertForMaskedLM (config.json, model.safetensors, vocab.txt,
  * tokenizer_config.json), which `loadModel` reads as any DistilBERT.
+ *
+ * Two additions to Sanh et al.: `initFrom` continues a student already distilled, and `alphaSim`
+ * adds a fourth loss on the cosines between uses of the same token (`sameTokenPairs`), which is what
+ * a word's sense gap compares and what the cosine to the teacher's vectors alone did not carry over.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { writeSafetensors } from '../checkpoint/safetensors.js';
-import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
+import { loadBertCheckpoint, loadBertTokenizer, readModelTensors, resolveModelDir } from '../load.js';
 import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../models/bert.js';
-import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
+import { distilbertAsBert, distilbertConfigFromJson, distilbertConfigToJson, distilbertTensorsToStore, distilbertWeightsFromStored, type DistilBertConfig } from '../models/distilbert.js';
 import { gatherRows } from '../ops/gather-rows.js';
+import { unitRows } from '../ops/unit-rows.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
@@ -35,6 +41,13 @@ export interface DistillSettings extends OptimizerSettings {
   alphaCe: number;
   alphaMlm: number;
   alphaCos: number;
+  /**
+   * Weight of the same-token similarity loss: the squared difference between the student's and the
+   * teacher's cosine for each pair of uses of one token in a batch (0: off, as Sanh et al.).
+   */
+  alphaSim: number;
+  /** A DistilBertForMaskedLM folder (of this teacher's vocabulary and widths) to continue, instead of the teacher's layers. */
+  initFrom?: string;
   /** Gradient worker threads (see BertPretrainSettings.workers); not recorded: the weights are the same with any number. */
   workers?: number;
 }
@@ -56,7 +69,51 @@ export const DISTILL_DEFAULTS: Omit<DistillSettings, 'teacher' | 'corpus'> = {
   alphaCe: 5,
   alphaMlm: 2,
   alphaCos: 1,
+  alphaSim: 0,
 };
+
+/** At most this many uses of one token enter the same-token pairs of a batch, so that `the` and `,` do not outweigh the rest. */
+const MAX_USES_PER_TOKEN = 8;
+
+/**
+ * The pairs of positions (flat indices) that hold the same token in a batch: for each token id other
+ * than `excluded` (the special tokens, [MASK] among them), its first MAX_USES_PER_TOKEN uses, all
+ * pairs among them. A word's sense gap is a difference between such cosines, so these pairs carry
+ * what the student should keep of the teacher's geometry. Each token counts once, as each word does in
+ * a sense gap: a pair's weight is 1 / (its token's pairs × the tokens that have pairs), so a rare
+ * word's single pair weighs as much as the 28 of `the`.
+ */
+export function sameTokenPairs(inputIds: Int32Array, attentionMask: Float32Array, excluded: ReadonlySet<number>): SameTokenPairs {
+  const uses = new Map<number, number[]>();
+  for (let i = 0; i < inputIds.length; i++) {
+    if (attentionMask[i] === 0 || excluded.has(inputIds[i])) continue;
+    const list = uses.get(inputIds[i]);
+    if (!list) uses.set(inputIds[i], [i]);
+    else if (list.length < MAX_USES_PER_TOKEN) list.push(i);
+  }
+  const repeated = [...uses.values()].filter((list) => list.length > 1);
+  const left: number[] = [];
+  const right: number[] = [];
+  const weight: number[] = [];
+  for (const list of repeated) {
+    const pairs = (list.length * (list.length - 1)) / 2;
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        left.push(list[a]);
+        right.push(list[b]);
+        weight.push(1 / pairs / repeated.length);
+      }
+    }
+  }
+  return { left: Int32Array.from(left), right: Int32Array.from(right), weight: Float32Array.from(weight) };
+}
+
+export interface SameTokenPairs {
+  left: Int32Array;
+  right: Int32Array;
+  /** Sums to 1 over the pairs (or is empty). */
+  weight: Float32Array;
+}
 
 /** The token-type table BERT's embeddings need; a DistilBERT has one type whose embedding is zero. */
 const ZERO_TYPES = 'embeddings.token_type_embeddings.weight';
@@ -108,7 +165,7 @@ export function initStudentFromTeacher(teacher: BertWeights, teacherConfig: Bert
   return weights;
 }
 
-type DistillLossSettings = Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos'>;
+type DistillLossSettings = Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos' | 'alphaSim'> & { specialTokens: number[] };
 
 /** The teacher's masked-LM logits and last hidden states (flattened) on a batch. */
 function teacherOutputs(teacher: { weights: BertWeights; config: BertConfig }, data: PretrainingBatch): { teacherLogits: tf.Tensor2D; teacherHidden: tf.Tensor2D } {
@@ -160,14 +217,50 @@ function distillationLoss(
     const cosine = tf.div(dot, tf.maximum(norms, 1e-8));
     return tf.div(tf.sum(tf.mul(tf.sub(1, cosine), mask)), tf.sum(mask)) as tf.Scalar;
   });
-  const loss = tf.addN([tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)]) as tf.Scalar;
-  return { loss, parts: { ce: soft, mlm, cos } };
+  const terms = [tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)];
+  const parts: Record<string, tf.Scalar> = { ce: soft, mlm, cos };
+  if (settings.alphaSim > 0) {
+    parts.sim = sameTokenSimilarityLoss(hidden, teacherHidden, sameTokenPairs(data.inputIds, data.attentionMask, new Set(settings.specialTokens)));
+    terms.push(tf.mul(parts.sim, settings.alphaSim));
+  }
+  return { loss: tf.addN(terms) as tf.Scalar, parts };
+}
+
+/** The weighted mean over the pairs of (cos_student − cos_teacher)²; 0 for a batch without pairs. */
+function sameTokenSimilarityLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, pairs: SameTokenPairs): tf.Scalar {
+  return tf.tidy(() => {
+    if (pairs.left.length === 0) return tf.scalar(0);
+    const left = tf.tensor1d(pairs.left, 'int32');
+    const right = tf.tensor1d(pairs.right, 'int32');
+    const cosines = (h: tf.Tensor2D) => tf.sum(tf.mul(unitRows(gatherRows(h, left) as tf.Tensor2D), unitRows(gatherRows(h, right) as tf.Tensor2D)), 1);
+    return tf.sum(tf.mul(tf.square(tf.sub(cosines(student), cosines(teacher))), tf.tensor1d(pairs.weight))) as tf.Scalar;
+  });
 }
 
 /** The same loss in a gradient worker, which loads the teacher from its folder. */
 export function distillationLossInWorker({ teacher: teacherDir, student, settings }: { teacher: string; student: BertConfig; settings: DistillLossSettings }) {
   const teacher = loadBertCheckpoint(teacherDir);
   return (params: BertWeights, data: PretrainingBatch) => distillationLoss(params, student, teacher, data, settings);
+}
+
+/** The student weights of `--init-from`: a DistilBertForMaskedLM folder with the student's shape and the teacher's vocabulary size. */
+function studentCheckpoint(dir: string, config: DistilBertConfig, vocab: string[]): BertWeights {
+  const folder = resolveModelDir(dir);
+  const ownVocab = join(folder, 'vocab.txt');
+  if (existsSync(ownVocab)) {
+    const lines = readFileSync(ownVocab, 'utf8').split(/\r?\n/);
+    const differs = vocab.findIndex((token, i) => lines[i] !== token);
+    if (differs >= 0) throw new Error(`--init-from ${dir}: vocab.txt line ${differs + 1} is ${JSON.stringify(lines[differs])}, the teacher's ${JSON.stringify(vocab[differs])}; the student needs its teacher's vocabulary`);
+  }
+  const saved = distilbertConfigFromJson(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')), join(folder, 'config.json'));
+  const differences = (['vocabSize', 'dim', 'nLayers', 'nHeads', 'hiddenDim', 'maxPositionEmbeddings'] as const).filter((key) => saved[key] !== config[key]);
+  if (differences.length > 0) {
+    throw new Error(`--init-from ${dir}: ${differences.map((key) => `${key} ${saved[key]}, the student needs ${config[key]}`).join('; ')}`);
+  }
+  const { weights, extra } = distilbertWeightsFromStored(readModelTensors(folder), saved, join(folder, 'model.safetensors'));
+  tf.dispose(Object.values(extra));
+  if (!weights['cls.predictions.transform.dense.weight']) throw new Error(`--init-from ${dir}: no masked-LM head (vocab_transform, vocab_layer_norm, vocab_projector); distillation continues a DistilBertForMaskedLM`);
+  return weights;
 }
 
 export async function distill(outDir: string, settings: DistillSettings, options: TrainingRunHooks = {}) {
@@ -179,7 +272,9 @@ export async function distill(outDir: string, settings: DistillSettings, options
   if (settings.maxLength > teacher.config.maxPositionEmbeddings) {
     throw new Error(`--max-length ${settings.maxLength} is more than the teacher's ${teacher.config.maxPositionEmbeddings} positions`);
   }
-  log(`teacher: ${teacher.config.numHiddenLayers} layers, hidden ${teacher.config.hiddenSize}; student: ${config.nLayers} layers (from teacher layers ${Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers)).join(', ')})`);
+  const fromTeacherLayers = Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers));
+  const start = settings.initFrom ? `continuing ${settings.initFrom}` : `from teacher layers ${fromTeacherLayers.join(', ')}`;
+  log(`teacher: ${teacher.config.numHiddenLayers} layers, hidden ${teacher.config.hiddenSize}; student: ${config.nLayers} layers (${start})`);
 
   const documents = tokenizeCorpus(settings.corpus, tokenizer);
   const special = {
@@ -192,10 +287,14 @@ export async function distill(outDir: string, settings: DistillSettings, options
   };
   const data = new BertPretrainingData(documents, special, { maxLength: settings.maxLength, maskedLmProb: settings.maskProb, maskReplacement: settings.maskReplacement });
 
-  const initial = initStudentFromTeacher(teacher.weights, teacher.config, config);
+  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  const initial = settings.initFrom ? studentCheckpoint(settings.initFrom, config, vocab) : initStudentFromTeacher(teacher.weights, teacher.config, config);
   const params = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, name !== ZERO_TYPES)]));
   tf.dispose(Object.values(initial));
-  const lossSettings: DistillLossSettings = { temperature: settings.temperature, alphaCe: settings.alphaCe, alphaMlm: settings.alphaMlm, alphaCos: settings.alphaCos };
+  const lossSettings: DistillLossSettings = { temperature: settings.temperature, alphaCe: settings.alphaCe, alphaMlm: settings.alphaMlm, alphaCos: settings.alphaCos,
+    alphaSim: settings.alphaSim,
+    specialTokens: [tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId],
+  };
   const helpers = parallelHelpers(settings, {
     module: builtModuleUrl('pretrain/distill.js'),
     exportName: 'distillationLossInWorker',
@@ -213,8 +312,8 @@ export async function distill(outDir: string, settings: DistillSettings, options
     ...optimizerOptions(settings),
   });
   const { workers, ...trainingSettings } = settings;
-  const recorded = { ...trainingSettings, teacher: undefined, corpus: undefined, layers: config.nLayers };
-  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  // Runs saved before alphaSim existed recorded nothing for it, and ran as 0 does.
+  const recorded = { ...trainingSettings, teacher: undefined, corpus: undefined, layers: config.nLayers, alphaSim: settings.alphaSim || undefined };
   const saveModel = () => {
     writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
     writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
@@ -231,8 +330,10 @@ export async function distill(outDir: string, settings: DistillSettings, options
 
   const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = {
-    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos) }),
-    student: { layers: config.nLayers, fromTeacherLayers: Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers)) },
+    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos), ...(settings.alphaSim > 0 ? { sim: mean((r) => r.parts.sim) } : {}) }),
+    student: settings.initFrom
+      ? { layers: config.nLayers, initFrom: settings.initFrom }
+      : { layers: config.nLayers, fromTeacherLayers },
   };
   writeFileAtomic(join(outDir, 'training.json'), JSON.stringify(summary, null, 2) + '\n');
   tf.dispose(Object.values(teacher.weights));

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { bertForward, type BertConfig, type BertWeights } from '../models/bert.js';
 import { gatherRows } from '../ops/gather-rows.js';
+import { unitRows } from '../ops/unit-rows.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Rng } from '../train/rng.js';
 import { tokensInSpan } from '../word-spans.js';
@@ -127,9 +128,8 @@ export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTa
     const width = student.shape[2];
     const hidden = targets.vectors.shape[2];
     const rows = tf.tensor1d(targets.rows, 'int32');
-    const unit = (x: tf.Tensor2D) => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12)));
-    const s = unit(gatherRows(tf.reshape(student, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D);
-    const t = unit(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);
+    const s = unitRows(gatherRows(tf.reshape(student, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D);
+    const t = unitRows(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);
     return tf.mean(tf.square(tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true)))) as tf.Scalar;
   });
 }
