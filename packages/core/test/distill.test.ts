@@ -117,9 +117,9 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     const continued = await distill(join(root, 'continued'), { ...settings, initFrom: straight, alphaSim: 50, steps: 12 });
     const first = continued.trainer.state.history[0];
     expect(first.parts.cos).toBeCloseTo(history.at(-1)!.parts.cos, 1);
-    const sim = continued.trainer.state.history.map((r) => r.parts.sim);
-    expect(sim[0]).toBeGreaterThan(0);
-    expect(mean((x) => x, sim.slice(-4))).toBeLessThan(mean((x) => x, sim.slice(0, 4)));
+    const steps = continued.trainer.state.history;
+    expect(steps[0].parts.sim).toBeGreaterThan(0);
+    expect(mean((r) => r.parts.sim, steps.slice(-4))).toBeLessThan(mean((r) => r.parts.sim, steps.slice(0, 4)));
     expect(JSON.parse(readFileSync(join(root, 'continued', 'training.json'), 'utf8'))).toMatchObject({ student: { layers: 1, initFrom: straight } });
     await expect(distill(join(root, 'deeper'), { ...settings, initFrom: straight, layers: 2 })).rejects.toThrow(/--init-from .*: nLayers 1, the student needs 2/);
     const otherVocab = join(root, 'other-vocab');
