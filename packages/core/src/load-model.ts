@@ -2,8 +2,8 @@
  * Loading any model, in any environment: `loadModel(source)` reads a folder (a path in Node, a URL
  * path in the browser kernel, a hub id once downloaded, or a `ModelFiles` given directly), finds
  * its family from its files and returns the family-agnostic `LanguageModel`. The other loaders
- * are thin views of the same path: `loadBert`/`loadElmo` check the family, `loadBertCheckpoint`
- * and `readModelTensors` stop before building a model, `loadBertTokenizer` reads a BERT tokenizer only.
+ * are thin views of the same path: `loadBert`/`loadElmo` check the family, `loadBertCheckpoint`,
+ * `loadDistilBertCheckpoint` and `readModelTensors` stop before building a model, `loadBertTokenizer` reads a BERT tokenizer only.
  *
  * A source becomes a folder in one place, `openModelFolder` (and its synchronous twin for the
  * loaders that always were synchronous): the environment's file access (`file-access.ts`) turns a
@@ -18,7 +18,7 @@ import type { StoredTensor } from './checkpoint/safetensors.js';
 import type { ContextualEmbedder } from './embed.js';
 import type { BertModel } from './models/bert-model.js';
 import type { ElmoModel, ElmoModelOptions } from './models/elmo/index.js';
-import { familyModule, familyOf } from './models/families.js';
+import { distilbertCheckpointFromFiles, familyModule, familyOf } from './models/families.js';
 import type { FamilyName, LanguageModel } from './models/language-model.js';
 import type { BertTokenizer } from './tokenize/bert-tokenizer.js';
 import { bertTokenizerFromFiles } from './tokenize/from-files.js';
@@ -102,6 +102,12 @@ export async function loadEmbedder(source: ModelRef, options: LoadModelOptions =
 export function loadBertCheckpoint(source: ModelRef): BertCheckpoint & { dir: string } {
   const { files, ...checkpoint } = bertCheckpointFromFiles(openModelFolderSync(source));
   return { ...checkpoint, dir: files.location };
+}
+
+/** A DistilBERT folder's config and BERT-named weights, without a model around them. */
+export function loadDistilBertCheckpoint(source: ModelRef): ReturnType<typeof distilbertCheckpointFromFiles> & { dir: string } {
+  const files = openModelFolderSync(source);
+  return { ...distilbertCheckpointFromFiles(files), dir: files.location };
 }
 
 /** Every tensor of the folder's safetensors file(s), as stored. */

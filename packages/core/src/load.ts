@@ -13,7 +13,7 @@ import type { LanguageModel } from './models/language-model.js';
 
 useFileAccess(diskAccess);
 
-export { detectModelFamily, loadBertCheckpoint, loadBertTokenizer, loadElmo, readModelTensors, resolveModelDir } from './load-model.js';
+export { detectModelFamily, loadBertCheckpoint, loadBertTokenizer, loadDistilBertCheckpoint, loadElmo, readModelTensors, resolveModelDir } from './load-model.js';
 
 /** Any model folder or hub id (`org/name@rev`, downloaded into the hub cache when needed), its encoder on `options.engine`. */
 export async function loadModel(source: core.ModelRef, options: core.LoadModelOptions & EngineOptions = {}): Promise<LanguageModel> {

@@ -14,7 +14,8 @@ import type { ModelFiles } from '../checkpoint/model-files.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
 import { tokenizerFromFiles, type TokenizerDefaults } from '../tokenize/tokenizer-files.js';
 import { ALBERT_TOKENIZER, albertConfigFromJson, albertModel, albertWeightsFromStored } from './albert.js';
-import { distilbertConfigFromJson, distilbertModel, distilbertWeightsFromStored } from './distilbert.js';
+import type { BertWeights } from './bert.js';
+import { distilbertConfigFromJson, distilbertModel, distilbertWeightsFromStored, type DistilBertConfig } from './distilbert.js';
 import { ElmoModel, type ElmoModelOptions } from './elmo/index.js';
 import { GPT2_TOKENIZER, gpt2ConfigFromJson, gpt2WeightsFromStored } from './gpt2.js';
 import { Gpt2Model } from './gpt2-model.js';
@@ -56,11 +57,22 @@ const distilbertFamily: FamilyModule = {
   async load(files) {
     const config = distilbertConfigFromJson(readConfig(files), files.path('config.json'));
     const tokenizer = checkedTokenizer(files, tokenizerFromFiles(files), config.vocabSize);
-    const { weights, extra } = distilbertWeightsFromStored(readModelTensorsFrom(files), config, weightsSource(files));
-    tf.dispose(Object.values(extra));
-    return distilbertModel(config, weights, tokenizer);
+    return distilbertModel(config, distilbertWeights(files, config), tokenizer);
   },
 };
+
+/** A DistilBERT folder's config and BERT-named weights without a model around them (a student to continue distilling). */
+export function distilbertCheckpointFromFiles(files: ModelFiles): { config: DistilBertConfig; weights: BertWeights } {
+  const config = distilbertConfigFromJson(readConfig(files), files.path('config.json'));
+  return { config, weights: distilbertWeights(files, config) };
+}
+
+/** The encoder and masked-LM head; task heads (`classifier`, `qa_outputs`, …) are dropped. */
+function distilbertWeights(files: ModelFiles, config: DistilBertConfig): BertWeights {
+  const { weights, extra } = distilbertWeightsFromStored(readModelTensorsFrom(files), config, weightsSource(files));
+  tf.dispose(Object.values(extra));
+  return weights;
+}
 
 const robertaFamily: FamilyModule = {
   name: 'roberta',

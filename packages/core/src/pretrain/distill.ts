@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-file.js';
 import { writeSafetensors } from '../checkpoint/safetensors.js';
-import { loadBertCheckpoint, loadBertTokenizer, readModelTensors, resolveModelDir } from '../load.js';
+import { loadBertCheckpoint, loadBertTokenizer, loadDistilBertCheckpoint } from '../load.js';
 import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../models/bert.js';
-import { distilbertAsBert, distilbertConfigFromJson, distilbertConfigToJson, distilbertTensorsToStore, distilbertWeightsFromStored, type DistilBertConfig } from '../models/distilbert.js';
+import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { unitRows } from '../ops/unit-rows.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
@@ -28,6 +28,7 @@ import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } fr
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { tokenizeCorpus } from './run-bert.js';
+import { vocabLines } from '../tokenize/bert-tokenizer.js';
 
 export interface DistillSettings extends OptimizerSettings {
   teacher: string;
@@ -243,23 +244,22 @@ export function distillationLossInWorker({ teacher: teacherDir, student, setting
   return (params: BertWeights, data: PretrainingBatch) => distillationLoss(params, student, teacher, data, settings);
 }
 
-/** The student weights of `--init-from`: a DistilBertForMaskedLM folder with the student's shape and the teacher's vocabulary size. */
-function studentCheckpoint(dir: string, config: DistilBertConfig, vocab: string[]): BertWeights {
-  const folder = resolveModelDir(dir);
-  const ownVocab = join(folder, 'vocab.txt');
-  if (existsSync(ownVocab)) {
-    const lines = readFileSync(ownVocab, 'utf8').split(/\r?\n/);
-    const differs = vocab.findIndex((token, i) => lines[i] !== token);
-    if (differs >= 0) throw new Error(`--init-from ${dir}: vocab.txt line ${differs + 1} is ${JSON.stringify(lines[differs])}, the teacher's ${JSON.stringify(vocab[differs])}; the student needs its teacher's vocabulary`);
-  }
-  const saved = distilbertConfigFromJson(JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')), join(folder, 'config.json'));
+/** The student weights of `--init-from`: a DistilBertForMaskedLM folder of the student's shape and the teacher's vocabulary. */
+function studentCheckpoint(source: string, config: DistilBertConfig, vocab: readonly string[]): BertWeights {
+  const { config: saved, weights, dir } = loadDistilBertCheckpoint(source);
+  const refuse = (why: string) => {
+    tf.dispose(Object.values(weights));
+    return new Error(`--init-from ${source}: ${why}`);
+  };
   const differences = (['vocabSize', 'dim', 'nLayers', 'nHeads', 'hiddenDim', 'maxPositionEmbeddings'] as const).filter((key) => saved[key] !== config[key]);
-  if (differences.length > 0) {
-    throw new Error(`--init-from ${dir}: ${differences.map((key) => `${key} ${saved[key]}, the student needs ${config[key]}`).join('; ')}`);
+  if (differences.length > 0) throw refuse(differences.map((key) => `${key} ${saved[key]}, the student needs ${config[key]}`).join('; '));
+  if (!weights['cls.predictions.transform.dense.weight']) throw refuse('no masked-LM head (vocab_transform, vocab_layer_norm, vocab_projector); distillation continues a DistilBertForMaskedLM');
+  const ownVocab = join(dir, 'vocab.txt');
+  if (existsSync(ownVocab)) {
+    const lines = vocabLines(readFileSync(ownVocab, 'utf8'));
+    const differs = vocab.findIndex((token, i) => lines[i] !== token);
+    if (differs >= 0) throw refuse(`vocab.txt line ${differs + 1} is ${JSON.stringify(lines[differs])}, the teacher's ${JSON.stringify(vocab[differs])}; the student needs its teacher's vocabulary`);
   }
-  const { weights, extra } = distilbertWeightsFromStored(readModelTensors(folder), saved, join(folder, 'model.safetensors'));
-  tf.dispose(Object.values(extra));
-  if (!weights['cls.predictions.transform.dense.weight']) throw new Error(`--init-from ${dir}: no masked-LM head (vocab_transform, vocab_layer_norm, vocab_projector); distillation continues a DistilBertForMaskedLM`);
   return weights;
 }
 
@@ -291,7 +291,11 @@ export async function distill(outDir: string, settings: DistillSettings, options
   const initial = settings.initFrom ? studentCheckpoint(settings.initFrom, config, vocab) : initStudentFromTeacher(teacher.weights, teacher.config, config);
   const params = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, name !== ZERO_TYPES)]));
   tf.dispose(Object.values(initial));
-  const lossSettings: DistillLossSettings = { temperature: settings.temperature, alphaCe: settings.alphaCe, alphaMlm: settings.alphaMlm, alphaCos: settings.alphaCos,
+  const lossSettings: DistillLossSettings = {
+    temperature: settings.temperature,
+    alphaCe: settings.alphaCe,
+    alphaMlm: settings.alphaMlm,
+    alphaCos: settings.alphaCos,
     alphaSim: settings.alphaSim,
     specialTokens: [tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId],
   };
