@@ -210,6 +210,15 @@ describe('wb pretrain elmo', () => {
     const lstm = 'RNN_0/RNN/MultiRNNCell/Cell1/LSTMCell/W_0';
     expect(Array.from(moved.weights[lstm].dataSync())).not.toEqual(Array.from(from.weights[lstm].dataSync()));
     moved.dispose();
+    // --distill-loss same-word: the same, over the pairs of uses of one word (the tiny corpus repeats its words).
+    const sameWord = join(dir, 'elmo-same-word');
+    const bySameWord = await wbRun([...args(sameWord), '--init-from', straight, '--distill-from', teacher, '--distill-weight', '5', '--distill-loss', 'same-word', '--steps', '3', '--head-warmup', '1']);
+    expect(bySameWord.code, bySameWord.stderr).toBe(0);
+    expect(bySameWord.stderr).toContain('by same-word, weight 5');
+    expect(JSON.parse(bySameWord.stdout).finalLoss.distill).toBeGreaterThan(0);
+    const movedBySameWord = await loadElmo(sameWord);
+    expect(Array.from(movedBySameWord.weights[lstm].dataSync())).not.toEqual(Array.from(from.weights[lstm].dataSync()));
+    movedBySameWord.dispose();
 
     const alone = await wbRun([...args(join(dir, 'elmo-no-weight')), '--distill-from', teacher]);
     expect(alone.code).not.toBe(0);

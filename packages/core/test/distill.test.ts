@@ -13,7 +13,8 @@ import { initBackend } from '../src/backend.js';
 import { loadBertCheckpoint, loadModel } from '../src/load.js';
 import { bertForward } from '../src/models/bert.js';
 import { distilbertAsBert } from '../src/models/distilbert.js';
-import { distill, initStudentFromTeacher, sameTokenPairs, studentConfig, type DistillSettings } from '../src/pretrain/distill.js';
+import { distill, initStudentFromTeacher, studentConfig, type DistillSettings } from '../src/pretrain/distill.js';
+import { sameTokenPairs } from '../src/pretrain/same-token-pairs.js';
 import { maxAbsDiff } from './support/numeric.js';
 
 beforeAll(async () => {

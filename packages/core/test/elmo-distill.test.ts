@@ -8,7 +8,7 @@ import { initBackend } from '../src/backend.js';
 import '../src/train/gradients.js';
 import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
 import { BERT_DEFAULTS, bertForward, initBertWeights, type BertConfig } from '../src/models/bert.js';
-import { BertWordTeacher, similarityDistillationLoss, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
+import { BertWordTeacher, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'bank', 'river', 'cup', '##board', 'of', '.'];
 let teacherDir: string;
@@ -98,5 +98,37 @@ describe('similarityDistillationLoss', () => {
     expect(similarityDistillationLoss(scaled, targets).dataSync()[0]).toBeCloseTo(expected, 5);
     const [grad] = tf.grads((s: tf.Tensor) => similarityDistillationLoss(s as tf.Tensor3D, targets))([student]);
     expect(Array.from(grad.dataSync()).slice(4, 6)).toEqual([0, 0]);
+  });
+});
+
+describe('sameWordDistillationLoss', () => {
+  it("compares the student's and the teacher's cosines only between uses of one word (case folded), each word counting once", () => {
+    const words = [['Bank', 'of', 'the', 'bank'], ['the', 'river']];
+    // time 4: rows 0–3 are the first sentence, 4–5 the second, 6–7 padding.
+    const student = tf.tensor3d([
+      [[1, 0], [5, 5], [1, 1], [0, 1]],
+      [[1, 0], [2, 3], [9, 9], [9, 9]],
+    ]);
+    const targets = {
+      vectors: tf.tensor3d([
+        [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]],
+        [[0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 0]],
+      ]),
+      mask: tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]),
+      rows: [0, 1, 2, 3, 4, 5],
+    };
+    // Bank/bank: student cos 0, teacher 1. the/the: student 1/√2, teacher 1. Half the weight each.
+    const expected = 0.5 * 1 + 0.5 * (Math.SQRT1_2 - 1) ** 2;
+    expect(sameWordDistillationLoss(student, targets, words).dataSync()[0]).toBeCloseTo(expected, 5);
+    const [grad] = tf.grads((s: tf.Tensor) => sameWordDistillationLoss(s as tf.Tensor3D, targets, words))([student]);
+    const g = grad.arraySync() as number[][][];
+    // Only the four uses in pairs get a gradient: not "of", "river" or the padding.
+    expect([g[0][1], g[1][1], g[1][2], g[1][3]].flat().every((v) => v === 0)).toBe(true);
+    expect(g[0][0].some((v) => v !== 0) && g[1][0].some((v) => v !== 0)).toBe(true);
+  });
+
+  it('is 0 for a batch in which no word comes twice', () => {
+    const targets = { vectors: tf.ones([1, 2, 3]) as tf.Tensor3D, mask: tf.ones([1, 2]) as tf.Tensor2D, rows: [0, 1] };
+    expect(sameWordDistillationLoss(tf.ones([1, 2, 2]) as tf.Tensor3D, targets, [['a', 'b']]).dataSync()[0]).toBe(0);
   });
 });

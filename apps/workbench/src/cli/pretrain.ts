@@ -64,7 +64,7 @@ export function pretrainCommand(): Command {
       .option('--distill-from <bert>', "a BERT folder whose word vectors (mean of a word's pieces) are an auxiliary target for the top layer (see --distill-loss)")
       .option('--distill-layer <n>', "the teacher's layer (0: embeddings; default: its last)", nonNegativeInt)
       .option('--distill-weight <x>', 'weight of the distillation loss; needs --distill-from', nonNegativeNumber, e.distillWeight)
-      .option('--distill-loss <how>', "cosine: each word through a linear head against the teacher's vector; similarity: the cosines between a batch's words against the teacher's", oneOf('cosine', 'similarity'), e.distillLoss)
+      .option('--distill-loss <how>', "cosine: each word through a linear head against the teacher's vector; similarity: the cosines between a batch's words against the teacher's; same-word: the same between the uses of one word, each word counting once", oneOf('cosine', 'similarity', 'same-word'), e.distillLoss)
       .option('--head-warmup <n>', 'first updates in which only the softmax (and the distillation head) train, so that fresh heads do not bend an --init-from biLM', nonNegativeInt, e.headWarmup)
       .option('--eval-corpus <dir>', 'corpus folder not trained on: held-out full-softmax perplexity goes to eval.csv')
       .option('--eval-every <n>', 'steps between held-out evaluations (with --eval-corpus)', positiveInt, 200)

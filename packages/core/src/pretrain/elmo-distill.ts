@@ -19,6 +19,7 @@ import { unitRows } from '../ops/unit-rows.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Rng } from '../train/rng.js';
 import { tokensInSpan } from '../word-spans.js';
+import { sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
 
 export interface WordTargets {
   /** [batch, time, hidden]: each word's teacher vector (zero where `mask` is 0). */
@@ -132,6 +133,33 @@ export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTa
     const t = unitRows(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);
     return tf.mean(tf.square(tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true)))) as tf.Scalar;
   });
+}
+
+/**
+ * The similarity loss restricted to what a sense gap compares: (cos_student − cos_teacher)² over
+ * the pairs of uses of one word in the batch (case folded; its first 8 uses), each word counting
+ * once (`sameTokenPairs`). Over all pairs of a batch's words, as similarityDistillationLoss does, the
+ * ~100 pairs of a 64-sentence batch that share a word are one in 5,000.
+ */
+export function sameWordDistillationLoss(student: tf.Tensor3D, targets: WordTargets, words: string[][]): tf.Scalar {
+  const [batch, time, width] = student.shape;
+  const ids = new Int32Array(batch * time);
+  const marked = new Float32Array(batch * time);
+  const wordIds = new Map<string, number>();
+  for (const row of targets.rows) {
+    const word = words[Math.floor(row / time)][row % time].toLowerCase();
+    if (!wordIds.has(word)) wordIds.set(word, wordIds.size);
+    ids[row] = wordIds.get(word)!;
+    marked[row] = 1;
+  }
+  const pairs = sameTokenPairs(ids, marked, new Set());
+  return tf.tidy(() =>
+    sameTokenSimilarityLoss(
+      tf.reshape(student, [-1, width]) as tf.Tensor2D,
+      tf.reshape(targets.vectors, [-1, targets.vectors.shape[2]]) as tf.Tensor2D,
+      pairs,
+    ),
+  );
 }
 
 /**

@@ -20,7 +20,7 @@ import { wordLayers } from '../models/elmo/bilm.js';
 import { Trainer, type LossOutput, type StepRecord } from '../train/trainer.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, initDistillationHead, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -76,7 +76,8 @@ export interface ElmoPretrainSettings {
   distillWeight: number;
   /**
    * 'cosine': each word's vector through a linear head against the teacher's (wordDistillationLoss);
-   * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss).
+   * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss);
+   * 'same-word': the same, between the uses of one word only, each word counting once (sameWordDistillationLoss).
    */
   distillLoss: DistillLoss;
   /**
@@ -115,7 +116,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
 const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup', 'accumulation'] as const;
 
-export type DistillLoss = 'cosine' | 'similarity';
+export type DistillLoss = 'cosine' | 'similarity' | 'same-word';
 
 /** The linear map from ELMo's top layer to the teacher's width; trained with the rest, never saved. */
 const DISTILL_HEAD = { weight: 'distill/W', bias: 'distill/b' } as const;
@@ -303,7 +304,9 @@ function elmoTrainingLoss(options: ElmoOptions, negatives: number, distill?: Elm
       const distillLoss =
         distill.loss === 'cosine'
           ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, targets)
-          : similarityDistillationLoss(top, targets);
+          : distill.loss === 'similarity'
+            ? similarityDistillationLoss(top, targets)
+            : sameWordDistillationLoss(top, targets, drawn.words);
       return { loss: tf.add(lm, tf.mul(distillLoss, distill.weight)) as tf.Scalar, parts: { lm, distill: distillLoss } };
     });
 }
