@@ -9,7 +9,7 @@
  * tokenizer_config.json), which `loadModel` reads as any DistilBERT.
  *
  * Two additions to Sanh et al.: `initFrom` continues a student already distilled, and `alphaSim`
- * adds a fourth loss on the cosines between uses of the same token (`sameTokenPairs`), which is what
+ * adds a fourth loss on the cosines between uses of the same token (same-token-pairs.ts), which is what
  * a word's sense gap compares and what the cosine to the teacher's vectors alone did not carry over.
  */
 import { existsSync, readFileSync } from 'node:fs';
