@@ -100,11 +100,20 @@ describeShared(['fixtures', 'tiny-bert'], 'wb finetune / wb eval on tiny-bert', 
   it('finetune sst2 reads GLUE\'s train-phrases.tsv (67,349 rows, no header); --limit trains on its first rows', async () => {
     const phrases = sharedPath('data', 'sst2', 'train-phrases.tsv');
     const out = join(dir, 'phrases-model');
-    const tuned = await wbRun(['finetune', 'sst2', '--model', model, '--train', phrases, '--dev', dev, '--out', out, '--limit', '48', '--epochs', '1', '--batch-size', '16', '--max-length', '32']);
+    const args = ['finetune', 'sst2', '--model', model, '--train', phrases, '--dev', dev, '--limit', '48', '--epochs', '1', '--batch-size', '16', '--max-length', '32'];
+    const tuned = await wbRun([...args, '--out', out]);
     expect(tuned.code, tuned.stderr).toBe(0);
     const summary = JSON.parse(tuned.stdout);
     expect(summary).toMatchObject({ task: 'sst2', labels: ['0', '1'], train_examples: 48, dev_examples: 32 });
     expect(summary.epochs[0].train_loss).toBeGreaterThan(0);
+
+    // --workers 1: each batch of 16 in two parts, one on a worker thread; the same run up to rounding.
+    const parallel = await wbRun([...args, '--out', join(dir, 'phrases-workers'), '--workers', '1']);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(parallel.stderr).toMatch(/1 gradient worker\(s\): each batch of 16 is computed in 2 parts side by side/);
+    const withWorkers = JSON.parse(parallel.stdout);
+    expect(withWorkers.settings.workers).toBe(1);
+    expect(withWorkers.epochs[0].train_loss).toBeCloseTo(summary.epochs[0].train_loss, 5);
   });
 
   it('--help says which data format each task reads', async () => {

@@ -131,6 +131,7 @@ export { bertTrainableAfterFreezing } from './train/freeze.js';
 export {
   optimizerOptions,
   Trainer,
+  type GradientHelpers,
   type LossOutput,
   type OptimizerSettings,
   type SavedTrainer,

@@ -20,7 +20,7 @@ export { ELMO_PRETRAIN_DEFAULTS, pretrainElmo, type ElmoPretrainSettings } from 
 export { GPT_PRETRAIN_DEFAULTS, pretrainGpt, type GptPretrainSettings } from './pretrain/run-gpt.js';
 export { distill, DISTILL_DEFAULTS, type DistillSettings } from './pretrain/distill.js';
 export type { TrainingRunHooks } from './train/run.js';
-export { builtModuleUrl, GradientWorkers, parallelHelpers, type WorkerLoss } from './train/gradient-workers.js';
+export { builtModuleUrl, builtUrlBeside, GradientWorkers, parallelHelpers, type WorkerLoss, type WorkerLossFn } from './train/gradient-workers.js';
 export { bertToOnnx, type BertOnnxOptions } from './models/bert-onnx.js';
 export { checkEngineRuns, ENCODER_ENGINES, encoderEngineOf, type EncoderEngine, type EngineOptions } from './encoder-engine.js';
 export { onnxRuntimeSessionOptions } from './onnx/ort-bert-encoder.js';

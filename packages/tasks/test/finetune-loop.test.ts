@@ -105,6 +105,25 @@ describe('runFinetuning', () => {
     expect(Object.keys(epochs[0].metrics).sort()).toEqual(['exact_match', 'f1', 'n', 'unanswered']);
   });
 
+  it('question answering: a window\'s loss leaves out padding, so it does not depend on its batch-mates', () => {
+    const long = 'anna smith visited paris in the spring . then she went to berlin and ordered a cafe .';
+    const examples = [
+      { id: 'short', question: 'who went ?', context: 'anna went .', answers: [{ text: 'anna', start: 0 }] },
+      { id: 'long', question: 'where did anna go ?', context: long, answers: [{ text: 'paris', start: long.indexOf('paris') }] },
+    ];
+    const task = prepareQaTask(model, { train: examples, dev: examples }, { maxLength: 32, seed: 0 });
+    expect(task.trainSize).toBe(2);
+    const weights = { ...tinyWeights(config), ...task.head };
+    const lossOf = (indices: number[]) => {
+      const loss = task.loss(weights, indices);
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return value;
+    };
+    // The short window batched with the long one is padded by a dozen positions.
+    expect(lossOf([0, 1])).toBeCloseTo((lossOf([0]) + lossOf([1])) / 2, 5);
+  });
+
   it('freezing: the embeddings and the first N layers keep their exact bytes, the rest moves', async () => {
     const task = prepareClassificationTask('sst2', model, { train: sentiment, dev: sentiment, labelNames: ['0', '1'] }, { maxLength: 32, seed: 0 });
     const { before, result } = await train(task, { epochs: 2, freeze: 1 });

@@ -88,7 +88,14 @@ function taskCommand(name: string): Command {
     .option('--seed <n>', 'seed of the head initialisation and the shuffling', intAtLeast(0), d.seed)
     .option('--warmup-ratio <x>', 'fraction of the steps spent warming up', fractionBelowOne, d.warmupRatio)
     .option('--weight-decay <x>', 'AdamW weight decay', nonNegativeNumber, d.weightDecay)
-    .option('--eval-batch-size <n>', 'inputs per forward pass when scoring dev', intAtLeast(1), 64);
+    .option('--eval-batch-size <n>', 'inputs per forward pass when scoring dev', intAtLeast(1), 64)
+    .option(
+      '--workers <n>',
+      'worker threads that each compute a part of every batch beside this one (data parallelism; a BERT whose encoder trains; ' +
+        'each runs --threads wasm threads, which default to the cores divided among the n + 1); the update is the batch\'s, up to rounding',
+      intAtLeast(0),
+      0,
+    );
   if (classification) {
     command
       .option('--split <fraction>', 'without --dev: train on this fraction of --train\'s rows (a split seeded by --seed), score on the rest', openFraction, defaults.split)
@@ -127,6 +134,7 @@ function taskCommand(name: string): Command {
       pooling: opts.pooling,
       docStride: opts.docStride,
       maxAnswerLength: opts.maxAnswerLength,
+      workers: opts.workers,
       onLog: (message) => process.stderr.write(`wb finetune ${name}: ${message}\n`),
       onStart: (info) => {
         stepsPerEpoch = info.stepsPerEpoch;

@@ -39,12 +39,19 @@ export interface WorkerRequest<B> {
 export type WorkerResponse = { results: MicroBatchGradients[] } | { error: string };
 
 /**
- * The URL of one of this package's modules (`pretrain/bert-loss.js`) as the worker can load it: its
- * built JavaScript. Under vitest this file runs from src, where only TypeScript exists, so that is dist.
+ * `relative` resolved against the built JavaScript of the module at `moduleUrl` (its import.meta.url),
+ * which is what a worker can load: under vitest that module runs from src/…/*.ts, and its build is the
+ * dist/…/*.js beside it. Any package's Node code names the module a worker should load this way.
  */
+export function builtUrlBeside(moduleUrl: string, relative: string): string {
+  if (!moduleUrl.endsWith('.ts')) return new URL(relative, moduleUrl).href;
+  const src = moduleUrl.lastIndexOf('/src/');
+  return new URL(relative, `${moduleUrl.slice(0, src)}/dist/${moduleUrl.slice(src + 5, -3)}.js`).href;
+}
+
+/** The URL of one of this package's modules (`pretrain/bert-loss.js`) as the worker can load it. */
 export function builtModuleUrl(pathInPackage: string): string {
-  const root = new URL('../', import.meta.url);
-  return new URL(import.meta.url.endsWith('.ts') ? `../dist/${pathInPackage}` : pathInPackage, root).href;
+  return builtUrlBeside(import.meta.url, `../${pathInPackage}`);
 }
 
 /**

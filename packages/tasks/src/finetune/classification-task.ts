@@ -5,7 +5,7 @@
  * Dev metrics: accuracy and macro-F1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
+import { crossEntropy, deriveSeed, type BertConfig, type BertTokenizer, type BertWeights } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs, type TokenizedInput } from '../heads/padded-batch.js';
 import {
   clsStates,
@@ -16,6 +16,7 @@ import {
 } from '../heads/sequence-classification.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { macroF1 } from '../metrics/precision-recall-f1.js';
+import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import { labelConfig, type BertWithHead, type ClassificationTaskName, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
 
 export interface ClassificationExample {
@@ -101,6 +102,27 @@ async function clsStatesOf(
   return tf.tensor2d(rows, [inputs.length, hidden]);
 }
 
+/** What the training loss reads, as plain data (a gradient worker receives it as it is). */
+export interface ClassificationTrainingData {
+  config: BertConfig;
+  padTokenId: number;
+  pooling: ClassifierPooling;
+  inputs: readonly TokenizedInput[];
+  labels: Int32Array;
+}
+
+/** Mean cross-entropy of these training inputs' labels, through the encoder and the head. */
+export function classificationLoss(weights: BertWeights, data: ClassificationTrainingData, indices: readonly number[]): tf.Scalar {
+  const padded = padBatch(indices.map((i) => data.inputs[i]), data.padTokenId);
+  const logits = sequenceClassificationLogits(weights, data.config, toBertInputs(padded), { pooling: data.pooling });
+  return crossEntropy(logits, Int32Array.from(indices, (i) => data.labels[i]));
+}
+
+/** The loss in a gradient worker (`wb finetune --workers`). */
+export function classificationLossInWorker(data: ClassificationTrainingData) {
+  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(classificationLoss(params, data, part.indices), part) });
+}
+
 export function prepareClassificationTask(
   task: ClassificationTaskName,
   model: { config: BertConfig; tokenizer: BertTokenizer },
@@ -118,6 +140,7 @@ export function prepareClassificationTask(
   const trainInputs = encodeClassificationInputs(tokenizer, data.train, settings.maxLength);
   const devInputs = encodeClassificationInputs(tokenizer, data.dev, settings.maxLength);
   const labels = Int32Array.from(data.train, (e) => e.label);
+  const trainingData: ClassificationTrainingData = { config, padTokenId: tokenizer.padTokenId, pooling, inputs: trainInputs, labels };
   // A frozen encoder gives every input the same [CLS] state in every epoch (no dropout here): it
   // runs once over train and dev in `prepare`, and the epochs train the pooler and classifier on
   // the stored states, as fast as a logistic regression on features.
@@ -130,15 +153,11 @@ export function prepareClassificationTask(
     trainSize: trainInputs.length,
     tokens: (indices) => indices.reduce((sum, i) => sum + trainInputs[i].ids.length, 0),
     loss(weights, indices) {
-      const gold = Int32Array.from(indices, (i) => labels[i]);
-      if (frozen) {
-        const cls = tf.gather(frozen.train, Int32Array.from(indices), 0);
-        return crossEntropy(logitsFromClsStates(weights, cls, pooling), gold);
-      }
-      const padded = padBatch(indices.map((i) => trainInputs[i]), tokenizer.padTokenId);
-      const logits = sequenceClassificationLogits(weights, config, toBertInputs(padded), { pooling });
-      return crossEntropy(logits, gold);
+      if (!frozen) return classificationLoss(weights, trainingData, indices);
+      const cls = tf.gather(frozen.train, Int32Array.from(indices), 0);
+      return crossEntropy(logitsFromClsStates(weights, cls, pooling), Int32Array.from(indices, (i) => labels[i]));
     },
+    workerLoss: { exportName: 'classificationLossInWorker', setup: trainingData },
     async evaluate(weights, options = {}) {
       if (!frozen) return evaluateClassification({ config, weights, tokenizer }, data.dev, { ...options, pooling, maxLength: settings.maxLength, inputs: devInputs });
       const logits = logitsFromClsStates(weights, frozen.dev, pooling);

@@ -132,7 +132,7 @@ export async function finetuneElmo(input: ElmoFinetuneInput): Promise<ElmoFinetu
         await input.hooks.onBest?.(weights, e);
       },
     };
-    const result = await trainEpochs(params, () => true, prepared, settings, hooks, frozen);
+    const result = await trainEpochs(params, () => true, prepared, settings, hooks, { outsideFrozen: frozen });
     return { ...result, labels, trainExamples: counts[0], devExamples: counts[1] };
   } finally {
     model.dispose();

@@ -11,8 +11,9 @@
  * Dropout is not applied.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { bertTrainableAfterFreezing, deriveSeed, Trainer, type BertConfig, type BertWeights, type Rng, type StepRecord } from '@wb/core';
+import { bertTrainableAfterFreezing, deriveSeed, Trainer, type BertConfig, type BertWeights, type GradientHelpers, type Rng, type StepRecord } from '@wb/core';
 import { initLinear } from '../heads/init-linear.js';
+import { scaledPartLoss, splitBatch, type BatchPart } from './batch-parts.js';
 import type { Metrics, PreparedTask } from './task.js';
 
 export interface FinetuneSettings {
@@ -96,6 +97,8 @@ export async function runFinetuning(
   task: PreparedTask,
   settings: FinetuneSettings,
   hooks: FinetuneHooks = {},
+  /** Gradient workers (Node) that compute parts of each batch beside this thread; see trainEpochs. */
+  helpers?: GradientHelpers<BatchPart>,
 ): Promise<FinetuneResult> {
   const { config } = base;
   if (!Number.isInteger(settings.freeze) || settings.freeze < 0 || settings.freeze > config.numHiddenLayers) {
@@ -113,15 +116,19 @@ export async function runFinetuning(
   const trainable = bertTrainableAfterFreezing(settings.freeze);
   // Frozen weights are variables too (so the one object serves forward, evaluation and saving), just never updated.
   const params = Object.fromEntries(Object.entries(weights).map(([name, t]) => [name, tf.variable(t, trainable(name))]));
-  return trainEpochs(params, trainable, task, settings, hooks);
+  return trainEpochs(params, trainable, task, settings, hooks, { helpers });
 }
 
 /** What the epoch loop needs of a task, whatever the backbone (PreparedTask is one; so is an ELMo task). */
-export type LoopTask = Pick<PreparedTask, 'trainSize' | 'tokens' | 'loss' | 'evaluate' | 'selectBy' | 'prepare'>;
+export type LoopTask = Pick<PreparedTask, 'trainSize' | 'tokens' | 'loss' | 'lossTerms' | 'evaluate' | 'selectBy' | 'prepare'>;
 
 /**
  * The backbone-independent part of fine-tuning: AdamW over the `trainable` variables of `params`,
  * epochs in a seeded order, dev metrics after each, `onBest` when the selection metric improves.
+ *
+ * With `helpers`, each batch is cut into one part per process (batch-parts.ts): the helpers compute
+ * the gradients of theirs while this thread computes its own, and the update is the batch's, up to
+ * the rounding of adding the parts' gradients.
  */
 export async function trainEpochs(
   params: Record<string, tf.Variable>,
@@ -129,9 +136,13 @@ export async function trainEpochs(
   task: LoopTask,
   settings: FinetuneSettings,
   hooks: FinetuneHooks = {},
-  /** Frozen parameters held outside `params` (an ELMo's biLM), counted in the log and the result. */
-  outsideFrozen = 0,
+  options: {
+    /** Frozen parameters held outside `params` (an ELMo's biLM), counted in the log and the result. */
+    outsideFrozen?: number;
+    helpers?: GradientHelpers<BatchPart>;
+  } = {},
 ): Promise<FinetuneResult> {
+  const { outsideFrozen = 0, helpers } = options;
   if (task.trainSize === 0) throw new Error('no training inputs');
   const log = hooks.onLog ?? (() => {});
   const size = (names: string[]) => names.reduce((sum, name) => sum + params[name].size, 0);
@@ -144,16 +155,24 @@ export async function trainEpochs(
   // One seeded order per epoch, drawn from the trainer's data Rng when an epoch starts.
   let order: number[] = [];
   let cursor = 0;
-  const trainer = new Trainer<number[]>({
+  // The parts of the batch being handed out, one per process (a single part, the batch, without helpers).
+  const parts = (helpers?.count ?? 0) + 1;
+  let pending: BatchPart[] = [];
+  const trainer = new Trainer<BatchPart>({
     params,
     trainable,
-    lossFn: (indices) => ({ loss: task.loss(params, indices) }),
+    lossFn: (part) => ({ loss: scaledPartLoss(task.loss(params, part.indices), part) }),
     nextBatch: (rng: Rng) => {
-      if (cursor === 0) order = rng.shuffle(Array.from({ length: task.trainSize }, (_, i) => i));
-      const indices = order.slice(cursor, cursor + settings.batchSize);
-      cursor = cursor + settings.batchSize >= task.trainSize ? 0 : cursor + settings.batchSize;
-      return { batch: indices, tokens: task.tokens(indices) };
+      if (pending.length === 0) {
+        if (cursor === 0) order = rng.shuffle(Array.from({ length: task.trainSize }, (_, i) => i));
+        pending = splitBatch(order.slice(cursor, cursor + settings.batchSize), parts, (indices) => task.lossTerms?.(indices) ?? indices.length);
+        cursor = cursor + settings.batchSize >= task.trainSize ? 0 : cursor + settings.batchSize;
+      }
+      const part = pending.shift()!;
+      return { batch: part, tokens: part.scale > 0 ? task.tokens(part.indices) : 0 };
     },
+    accumulation: parts,
+    helpers,
     totalSteps,
     learningRate: settings.lr,
     warmupSteps: Math.round(settings.warmupRatio * totalSteps),

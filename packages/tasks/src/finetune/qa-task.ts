@@ -5,12 +5,13 @@
  * match and F1 against every gold answer.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
+import { crossEntropy, deriveSeed, type BertConfig, type BertTokenizer, type BertWeights } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
 import { initQuestionAnsweringHead, questionAnsweringLogits } from '../heads/question-answering.js';
 import { predictAnswers, type QaAnswer } from '../heads/qa-spans.js';
 import { encodeQaWindows, type QaExample, type QaWindow, type QaWindowOptions } from '../heads/qa-windows.js';
 import { squadEvaluate } from '../metrics/squad.js';
+import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import type { BertWithHead, EvaluateOptions, Metrics, PreparedTask, TaskSettings } from './task.js';
 
 export interface QaSettings {
@@ -58,6 +59,35 @@ function windowOptions(options: QaSettings & { maxLength: number }): QaWindowOpt
   return { maxLength: options.maxLength, docStride: options.docStride, maxQuestionLength: options.maxQuestionLength };
 }
 
+/** What the training loss reads, as plain data (a gradient worker receives it as it is). */
+export interface QaTrainingData {
+  config: BertConfig;
+  padTokenId: number;
+  /** Question windows with their `startPosition` and `endPosition`. */
+  windows: readonly QaWindow[];
+}
+
+/**
+ * Transformers' loss, (CE(start) + CE(end)) / 2 over these windows, with the softmax over each
+ * window's own positions: padding is left out, so a window's loss does not depend on the longest
+ * window it is batched with (Transformers pads every window to the same max_length instead).
+ */
+export function qaLoss(weights: BertWeights, data: QaTrainingData, indices: readonly number[]): tf.Scalar {
+  const windows = indices.map((i) => data.windows[i]);
+  const inputs = toBertInputs(padBatch(windows, data.padTokenId));
+  const { startLogits, endLogits } = questionAnsweringLogits(weights, data.config, inputs);
+  // exp(−1e9) is 0 in float32: a padded position adds nothing to the softmax.
+  const padding = tf.mul(tf.sub(inputs.attentionMask, 1), 1e9);
+  const start = crossEntropy(tf.add(startLogits, padding) as tf.Tensor2D, Int32Array.from(windows, (w) => w.startPosition!));
+  const end = crossEntropy(tf.add(endLogits, padding) as tf.Tensor2D, Int32Array.from(windows, (w) => w.endPosition!));
+  return tf.div(tf.add(start, end), 2) as tf.Scalar;
+}
+
+/** The loss in a gradient worker (`wb finetune --workers`). */
+export function qaLossInWorker(data: QaTrainingData) {
+  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(qaLoss(params, data, part.indices), part) });
+}
+
 export function prepareQaTask(
   model: { config: BertConfig; tokenizer: BertTokenizer },
   data: { train: readonly QaExample[]; dev: readonly (QaExample & { answers: readonly { text: string; start: number }[] })[] },
@@ -68,6 +98,7 @@ export function prepareQaTask(
   if (missing >= 0) throw new Error(`train question ${data.train[missing].id} has no answer to train on`);
   const trainWindows = encodeQaWindows(tokenizer, data.train, windowOptions(settings));
   const devWindows = encodeQaWindows(tokenizer, data.dev, windowOptions(settings));
+  const trainingData: QaTrainingData = { config, padTokenId: tokenizer.padTokenId, windows: trainWindows };
   return {
     task: 'qa',
     architecture: 'BertForQuestionAnswering',
@@ -75,14 +106,8 @@ export function prepareQaTask(
     usesPooler: false,
     trainSize: trainWindows.length,
     tokens: (indices) => indices.reduce((sum, i) => sum + trainWindows[i].ids.length, 0),
-    loss(weights, indices) {
-      const windows = indices.map((i) => trainWindows[i]);
-      const { startLogits, endLogits } = questionAnsweringLogits(weights, config, toBertInputs(padBatch(windows, tokenizer.padTokenId)));
-      // Transformers: (CE(start) + CE(end)) / 2. Padding never wins: the targets are real positions.
-      const start = crossEntropy(startLogits, Int32Array.from(windows, (w) => w.startPosition!));
-      const end = crossEntropy(endLogits, Int32Array.from(windows, (w) => w.endPosition!));
-      return tf.div(tf.add(start, end), 2) as tf.Scalar;
-    },
+    loss: (weights, indices) => qaLoss(weights, trainingData, indices),
+    workerLoss: { exportName: 'qaLossInWorker', setup: trainingData },
     evaluate: (weights, options = {}) =>
       evaluateQa({ config, weights, tokenizer }, data.dev, { ...settings, ...options, windows: devWindows }),
     selectBy: 'f1',

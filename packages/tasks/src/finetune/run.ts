@@ -7,7 +7,8 @@
  */
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { detectModelFamily, loadBertCheckpoint, loadBertTokenizer, writeFileAtomic } from '@wb/core/node';
+import { builtUrlBeside, detectModelFamily, loadBertCheckpoint, loadBertTokenizer, parallelHelpers, writeFileAtomic, type GradientWorkers } from '@wb/core/node';
+import type { BatchPart } from './batch-parts.js';
 import { finetuneElmo } from './elmo-folder.js';
 import type { ClassifierPooling } from '../heads/sequence-classification.js';
 import { saveFinetunedFolder } from './finetuned-folder.js';
@@ -32,6 +33,11 @@ export interface FinetuneOptions extends Partial<Omit<FinetuneSettings, 'freeze'
   out: string;
   /** Sequence classification: classify the pooler output (default, as Transformers) or the raw [CLS] state. */
   pooling?: ClassifierPooling;
+  /**
+   * Worker threads that each compute a part of every batch beside this thread (data parallelism, see
+   * trainEpochs); 0 or undefined: none. A BERT backbone whose encoder trains.
+   */
+  workers?: number;
 }
 
 export interface FinetuneSummary {
@@ -75,7 +81,12 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
   const [allTrain, dev, fileRows] = readTrainAndDev(task, options, settings.seed);
   const train = options.limit === undefined ? allTrain : limitTaskData(allTrain, options.limit);
 
-  if (detectModelFamily(options.modelDir) === 'elmo') return finetuneWithElmo(task, options, settings, train, dev, fileRows, started);
+  const workers = options.workers ?? 0;
+  if (!(Number.isInteger(workers) && workers >= 0)) throw new Error(`finetune: workers must be a whole number ≥ 0, got ${workers}`);
+  if (detectModelFamily(options.modelDir) === 'elmo') {
+    if (workers > 0) throw new Error('finetune: --workers needs a BERT-family model; an ELMo backbone trains only its small head, in this thread');
+    return finetuneWithElmo(task, options, settings, train, dev, fileRows, started);
+  }
 
   const checkpoint = loadBertCheckpoint(options.modelDir);
   const tokenizer = loadBertTokenizer(checkpoint.dir);
@@ -124,6 +135,7 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
     warmup_ratio: settings.warmupRatio,
     weight_decay: settings.weightDecay,
     max_grad_norm: settings.maxGradNorm,
+    ...(workers > 0 ? { workers } : {}),
     ...splitSettings(options, fileRows),
     ...(prepared.architecture === 'BertForSequenceClassification' ? { pooling: options.pooling ?? 'pooler' } : {}),
     ...(task === 'qa' ? snakeQa(qaSettings(options)) : {}),
@@ -156,7 +168,15 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
   let bestEpoch = 0;
   let parameters = { trainable_parameters: 0, frozen_parameters: 0 };
   const current = () => ({ ...summary(bestEpoch), ...parameters });
-  const result = await runFinetuning({ config, weights: checkpoint.weights }, prepared, settings, {
+  let helpers: GradientWorkers<BatchPart> | undefined;
+  if (workers > 0 && taskSettings.frozenEncoder) {
+    log('every encoder layer is frozen: the head trains on stored states in this thread, without workers');
+  } else if (workers > 0) {
+    const { exportName, setup } = prepared.workerLoss!;
+    helpers = parallelHelpers<BatchPart>({ workers, accumulation: workers + 1 }, { module: builtUrlBeside(import.meta.url, './worker-losses.js'), exportName, setup });
+    log(`${workers} gradient worker(s): each batch of ${settings.batchSize} is computed in ${workers + 1} parts side by side`);
+  }
+  const hooks: FinetuneHooks = {
     ...options,
     onStart: (info) => {
       parameters = { trainable_parameters: info.trainableParameters, frozen_parameters: info.frozenParameters };
@@ -181,7 +201,8 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
       });
       await options.onBest?.(weights, e);
     },
-  });
+  };
+  const result = await runFinetuning({ config, weights: checkpoint.weights }, prepared, settings, hooks, helpers).finally(() => helpers?.close());
   // The loop's variables hold the base weights' data; the pretraining heads it did not take go now.
   tf.dispose([...Object.values(result.params), ...Object.values(checkpoint.weights), ...Object.values(prepared.head)]);
   prepared.dispose?.();

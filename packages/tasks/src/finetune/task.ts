@@ -53,6 +53,13 @@ export interface PreparedTask {
   tokens(indices: readonly number[]): number;
   /** Mean loss over these training inputs, differentiable in `weights`. */
   loss(weights: BertWeights, indices: readonly number[]): tf.Scalar;
+  /** How many terms that mean is over, when not one per input (token classification: the labelled words). */
+  lossTerms?(indices: readonly number[]): number;
+  /**
+   * The same loss as a gradient worker builds it (`wb finetune --workers`): an export of
+   * worker-losses.ts, `(setup) => (params, part: BatchPart) => { loss }`, and the plain data it takes.
+   */
+  workerLoss?: { exportName: string; setup: unknown };
   /** Dev metrics with the given weights. */
   evaluate(weights: BertWeights, options?: EvaluateOptions): Promise<Metrics>;
   /** The dev metric that picks the best epoch (higher is better). */

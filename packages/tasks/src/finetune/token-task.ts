@@ -4,11 +4,12 @@
  * IOB1 or IOB2 tags alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropyIgnoring, deriveSeed, type BertConfig, type BertTokenizer } from '@wb/core';
+import { crossEntropyIgnoring, deriveSeed, type BertConfig, type BertTokenizer, type BertWeights } from '@wb/core';
 import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-batch.js';
 import { initTokenClassificationHead, tokenClassificationLogits } from '../heads/token-classification.js';
 import { encodeWordSequences, wordPredictions, type WordChunk } from '../heads/word-labels.js';
 import { entityF1 } from '../metrics/entity-f1.js';
+import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import { labelConfig, type BertWithHead, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
 
 export interface TaggedSentence {
@@ -73,6 +74,31 @@ export function wordTagMetrics(sentences: readonly TaggedSentence[], predicted: 
   };
 }
 
+/** What the training loss reads, as plain data (a gradient worker receives it as it is). */
+export interface TokenTrainingData {
+  config: BertConfig;
+  padTokenId: number;
+  numLabels: number;
+  /** Word chunks with their `labels`. */
+  chunks: readonly WordChunk[];
+}
+
+/** Mean cross-entropy over the labelled positions (each word's first piece) of these chunks. */
+export function tokenClassificationLoss(weights: BertWeights, data: TokenTrainingData, indices: readonly number[]): tf.Scalar {
+  const chunks = indices.map((i) => data.chunks[i]);
+  const padded = padBatch(chunks, data.padTokenId);
+  // Labels padded with -100 like the ids are padded with [PAD].
+  const labels = new Int32Array(padded.batch * padded.seq).fill(-100);
+  chunks.forEach((chunk, b) => labels.set(chunk.labels!, b * padded.seq));
+  const logits = tokenClassificationLogits(weights, data.config, toBertInputs(padded));
+  return crossEntropyIgnoring(tf.reshape(logits, [-1, data.numLabels]) as tf.Tensor2D, labels);
+}
+
+/** The loss in a gradient worker (`wb finetune --workers`). */
+export function tokenClassificationLossInWorker(data: TokenTrainingData) {
+  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(tokenClassificationLoss(params, data, part.indices), part) });
+}
+
 export function prepareTokenTask(
   model: { config: BertConfig; tokenizer: BertTokenizer },
   data: { train: readonly TaggedSentence[]; dev: readonly TaggedSentence[]; labelNames: readonly string[] },
@@ -90,6 +116,7 @@ export function prepareTokenTask(
   }));
   const trainChunks = encodeWordSequences(tokenizer, train, settings.maxLength);
   const devChunks = encodeWordSequences(tokenizer, data.dev.map((s) => ({ words: s.tokens })), settings.maxLength);
+  const trainingData: TokenTrainingData = { config, padTokenId: tokenizer.padTokenId, numLabels: data.labelNames.length, chunks: trainChunks };
   return {
     task: 'conll',
     architecture: 'BertForTokenClassification',
@@ -97,15 +124,9 @@ export function prepareTokenTask(
     usesPooler: false,
     trainSize: trainChunks.length,
     tokens: (indices) => indices.reduce((sum, i) => sum + trainChunks[i].ids.length, 0),
-    loss(weights, indices) {
-      const chunks = indices.map((i) => trainChunks[i]);
-      const padded = padBatch(chunks, tokenizer.padTokenId);
-      // Labels padded with -100 like the ids are padded with [PAD].
-      const labels = new Int32Array(padded.batch * padded.seq).fill(-100);
-      chunks.forEach((chunk, b) => labels.set(chunk.labels!, b * padded.seq));
-      const logits = tokenClassificationLogits(weights, config, toBertInputs(padded));
-      return crossEntropyIgnoring(tf.reshape(logits, [-1, data.labelNames.length]) as tf.Tensor2D, labels);
-    },
+    loss: (weights, indices) => tokenClassificationLoss(weights, trainingData, indices),
+    lossTerms: (indices) => indices.reduce((sum, i) => sum + trainChunks[i].labels!.filter((label) => label !== -100).length, 0),
+    workerLoss: { exportName: 'tokenClassificationLossInWorker', setup: trainingData },
     evaluate: (weights, options = {}) =>
       evaluateTokenClassification({ config, weights, tokenizer }, data.dev, data.labelNames, { ...options, maxLength: settings.maxLength, chunks: devChunks }),
     selectBy: 'f1',
