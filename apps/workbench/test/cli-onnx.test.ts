@@ -55,7 +55,7 @@ describeShared(['fixtures', 'tiny-bert'], 'wb --engine onnxruntime and wb export
       const elmo = sharedPath('fixtures', 'allennlp-elmo');
       const refused = await wbRun(['embed', '--model', elmo, '--input', input, '--engine', 'onnxruntime']);
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toContain(`${elmo}: the onnxruntime engine runs BERT encoders only, not elmo models; use the tfjs engine (or auto)`);
+      expect(refused.stderr).toContain(`${elmo}: the onnxruntime engine runs BERT and DistilBERT encoders only, not elmo models; use the tfjs engine (or auto)`);
     }
     const unknown = await wbRun(['embed', '--model', model, '--input', input, '--engine', 'torch']);
     expect(unknown.stderr).toContain("argument 'torch' is invalid. Allowed choices are auto, tfjs, onnxruntime.");
@@ -75,7 +75,7 @@ describeShared(['fixtures', 'tiny-bert'], 'wb --engine onnxruntime and wb export
     expect(scores[1].macro_f1).toBeCloseTo(scores[0].macro_f1, 6);
   });
 
-  it('the default engine (auto) is ONNX Runtime for BERT, tfjs with --attentions and for other families', async () => {
+  it('the default engine (auto) is ONNX Runtime for BERT and DistilBERT, tfjs with --attentions and for other families', async () => {
     const senseGapDev = fileURLToPath(new URL('../../../packages/tasks/data/sense-gap-dev.jsonl', import.meta.url));
     const probe = (extra: string[], folder = model) =>
       wbRun(['eval', 'sense-gap', '--model', folder, '--data', senseGapDev, ...extra]).then((r) => {
@@ -88,6 +88,13 @@ describeShared(['fixtures', 'tiny-bert'], 'wb --engine onnxruntime and wb export
     expect(tfjs.engine).toBe('tfjs');
     expect(auto.gap).toBeCloseTo(tfjs.gap, 5);
     if (hasShared('fixtures', 'allennlp-elmo')) expect((await probe([], sharedPath('fixtures', 'allennlp-elmo'))).engine).toBe('tfjs');
+    if (hasShared('fixtures', 'tiny-distilbert')) {
+      const distil = sharedPath('fixtures', 'tiny-distilbert');
+      const [onOrt, onTfjs] = [await probe([], distil), await probe(['--engine', 'tfjs'], distil)];
+      expect([onOrt.engine, onTfjs.engine]).toEqual(['onnxruntime', 'tfjs']);
+      expect(onOrt.gap).toBeCloseTo(onTfjs.gap, 5);
+    }
+    if (hasShared('fixtures', 'tiny-roberta')) expect((await probe([], sharedPath('fixtures', 'tiny-roberta'))).engine).toBe('tfjs');
     // Attention probabilities come from tfjs only: auto picks it rather than failing.
     const withAttentions = await wbRun(['embed', '--model', model, '--input', input, '--attentions', '--output', join(dir, 'att.jsonl')]);
     expect(withAttentions.code, withAttentions.stderr).toBe(0);

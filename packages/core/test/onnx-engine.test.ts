@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeShared, sharedPath } from '../../../test/support/shared.js';
 import { initBackend } from '../src/backend.js';
 import { checkEngineRuns, encoderEngineOf } from '../src/encoder-engine.js';
-import { loadBert } from '../src/load.js';
+import { loadBert, loadModel } from '../src/load.js';
 import type { BertBatch, BertEncoder } from '../src/models/bert-encoder.js';
 import type { BertModel } from '../src/models/bert-model.js';
+import type { EncoderModel } from '../src/models/encoder-model.js';
 import { bertToOnnx } from '../src/models/bert-onnx.js';
 import type { BertOutputs } from '../src/models/bert.js';
 import { onnxRuntimeBertEncoder } from '../src/onnx/ort-bert-encoder.js';
@@ -155,10 +156,34 @@ describe.runIf(BERT_MINI)('onnxruntime engine on models/bert-mini', () => {
   paritySuite('bert-mini', () => BERT_MINI);
 });
 
+describeShared(['fixtures', 'tiny-distilbert'], 'onnxruntime engine on a DistilBERT', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it('runs it as the BERT it maps onto (one all-zero token type, no pooler): every hidden state of the tfjs path, pairs included', async () => {
+    const folder = sharedPath('fixtures', 'tiny-distilbert');
+    const onTfjs = (await loadModel(folder, { engine: 'tfjs' })) as EncoderModel;
+    const onOrt = (await loadModel(folder, { engine: 'onnxruntime', threads: 2 })) as EncoderModel;
+    expect([onTfjs.family, encoderEngineOf(onTfjs), encoderEngineOf(onOrt)]).toEqual(['distilbert', 'tfjs', 'onnxruntime']);
+    // The tfjs forward pass (`run`) against ONNX Runtime's, on the same padded batch.
+    const expected = onTfjs.run(TEXTS);
+    const actual = await onOrt.encode(TEXTS);
+    expect(actual.encodings.map((e) => e.ids)).toEqual(expected.encodings.map((e) => e.ids));
+    const { hidden } = await differences(expected.outputs, actual.outputs);
+    expect(hidden).toHaveLength(onTfjs.numLayers);
+    for (const d of hidden) expect(d).toBeLessThan(TOLERANCE);
+    // The sentence pair's second segment gets token type 0 too, as DistilBERT has no segments.
+    expect(maxAbsDiff(await expected.outputs.lastHiddenState.data(), await actual.outputs.lastHiddenState.data())).toBeLessThan(TOLERANCE);
+    [expected, actual].forEach((r) => r.dispose());
+    [onTfjs, onOrt].forEach((m) => m.dispose());
+  });
+});
+
 describe('engine choice', () => {
   it('refuses the onnxruntime engine for a model that is not a BERT, naming it', () => {
     expect(() => checkEngineRuns('elmo', { engine: 'onnxruntime' }, 'models/elmo-mini')).toThrow(
-      'models/elmo-mini: the onnxruntime engine runs BERT encoders only, not elmo models; use the tfjs engine',
+      'models/elmo-mini: the onnxruntime engine runs BERT and DistilBERT encoders only, not elmo models; use the tfjs engine',
     );
     expect(() => checkEngineRuns('bert', { engine: 'torch' as 'tfjs' }, 'x')).toThrow('unknown engine "torch" (expected auto, tfjs, onnxruntime)');
     expect(() => checkEngineRuns('elmo', { engine: 'auto' }, 'models/elmo-mini')).not.toThrow();

@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { defaultThreadCount, ENCODER_ENGINES, type EncoderEngine, type EngineOptions } from '@wb/core/node';
 
 export function engineOption(): Option {
-  return new Option('--engine <name>', 'what runs the encoder: onnxruntime (BERT encoders, faster on CPU), tfjs (every model), or auto (onnxruntime where it runs the model)')
+  return new Option('--engine <name>', 'what runs the encoder: onnxruntime (BERT and DistilBERT encoders, faster on CPU), tfjs (every model), or auto (onnxruntime where it runs the model)')
     .choices([...ENCODER_ENGINES])
     .default('auto');
 }

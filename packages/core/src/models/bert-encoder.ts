@@ -1,7 +1,7 @@
 /**
  * The seam between BERT's callers (embedding, pipelines, probes) and what runs its encoder: tfjs
  * in this thread by default, or another engine (ONNX Runtime in Node, `onnx/ort-bert-encoder.ts`)
- * that a model is given with `BertModel.useEncoder`. Callers hand over token ids as plain arrays
+ * that a model is given with `EncoderModel.useEncoder` (BERT, and DistilBERT run as a BERT). Callers hand over token ids as plain arrays
  * and get tfjs tensors back, whatever the engine.
  */
 import * as tf from '@tensorflow/tfjs-core';

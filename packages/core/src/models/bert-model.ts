@@ -1,12 +1,12 @@
 /**
  * A loaded BERT with its tokenizer: everything an encoder model does (`encoder-model.ts`: run,
- * per-word vectors, features, fill-mask), plus BERT's own next-sentence head, and the seam that
- * lets another engine run its encoder (`bert-encoder.ts`).
+ * per-word vectors, features, fill-mask, and the seam that lets another engine run its encoder),
+ * plus BERT's own next-sentence head.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BertTokenizer, Encoding } from '../tokenize/index.js';
+import type { BertTokenizer } from '../tokenize/index.js';
 import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from './bert.js';
-import { tfjsBertEncoder, type BertBatch, type BertEncoder } from './bert-encoder.js';
+import type { BertEncoder } from './bert-encoder.js';
 import { EncoderModel, type EncoderInput, type EncoderRun, type EncoderRunOptions } from './encoder-model.js';
 import { tokenRun } from './token-run.js';
 
@@ -18,8 +18,6 @@ export type BertRun = EncoderRun;
 export class BertModel extends EncoderModel {
   declare readonly family: 'bert';
   declare readonly tokenizer: BertTokenizer;
-  /** What runs the encoder for `encode`, `embed`, the pipelines and sentence vectors (tfjs unless `useEncoder` says otherwise). */
-  private currentEncoder: BertEncoder;
 
   constructor(
     readonly config: BertConfig,
@@ -40,18 +38,13 @@ export class BertModel extends EncoderModel {
       wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
       tensors: Object.values(weights),
       architecture,
+      asBert: { config, weights },
     });
-    this.currentEncoder = tfjsBertEncoder(config, weights);
   }
 
-  get encoder(): BertEncoder {
-    return this.currentEncoder;
-  }
-
-  /** Runs the encoder with another engine from now on (the previous one is disposed). */
-  useEncoder(encoder: BertEncoder): void {
-    this.currentEncoder.dispose();
-    this.currentEncoder = encoder;
+  /** The BERT encoder engine that runs `encode` (always one for a BERT). */
+  override get encoder(): BertEncoder {
+    return super.encoder!;
   }
 
   /**
@@ -69,39 +62,6 @@ export class BertModel extends EncoderModel {
     return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
-  /** `run` through the model's encoder engine (tfjs, ONNX Runtime, …). Dispose the result. */
-  override async encode(inputs: BertInput[], options: BertRunOptions = {}): Promise<BertRun> {
-    const { encodings, batch } = this.tokenizeBatch(inputs, options);
-    const outputs = await this.currentEncoder.encode(batch, { outputAttentions: options.outputAttentions });
-    const shape: [number, number] = [batch.batch, batch.seq];
-    return tokenRun(encodings, outputs, tf.tensor2d(batch.inputIds, shape, 'int32'), tf.tensor2d(batch.attentionMask, shape, 'float32'));
-  }
-
-  private tokenizeBatch(inputs: BertInput[], options: BertRunOptions): { encodings: Encoding[]; batch: BertBatch & { attentionMask: Float32Array } } {
-    const maxLength = Math.min(options.maxLength ?? this.config.maxPositionEmbeddings, this.config.maxPositionEmbeddings);
-    const encodings = this.tokenizer.encodeBatch(inputs, {
-      padding: 'longest',
-      maxLength,
-      truncation: options.truncation ?? false,
-    });
-    const seq = encodings[0]?.ids.length ?? 0;
-    if (seq > this.config.maxPositionEmbeddings) {
-      throw new Error(
-        `an input has ${seq} tokens but the model has ${this.config.maxPositionEmbeddings} positions; pass truncation or a shorter text`,
-      );
-    }
-    return {
-      encodings,
-      batch: {
-        batch: encodings.length,
-        seq,
-        inputIds: Int32Array.from(encodings.flatMap((e) => e.ids)),
-        tokenTypeIds: Int32Array.from(encodings.flatMap((e) => e.tokenTypeIds)),
-        attentionMask: Float32Array.from(encodings.flatMap((e) => e.attentionMask)),
-      },
-    };
-  }
-
   /** Probability that `second` follows `first` (BERT's NSP head, index 0 = is next). */
   async nextSentence(first: string, second: string): Promise<{ isNext: number; logits: [number, number] }> {
     if (!this.weights['cls.seq_relationship.weight'] || !this.weights['pooler.dense.weight']) {
@@ -115,10 +75,5 @@ export class BertModel extends EncoderModel {
     tf.dispose([logits, probs]);
     run.dispose();
     return { isNext, logits: [l0, l1] };
-  }
-
-  override dispose(): void {
-    this.currentEncoder.dispose();
-    super.dispose();
   }
 }

@@ -237,5 +237,6 @@ export function distilbertModel(config: DistilBertConfig, weights: BertWeights, 
     mlmLogits: weights['cls.predictions.transform.dense.weight'] ? (hidden) => mlmLogits(weights, bert, hidden) : undefined,
     wordEmbeddings: weights['embeddings.word_embeddings.weight'] as tf.Tensor2D,
     tensors: Object.values(weights),
+    asBert: { config: bert, weights },
   });
 }

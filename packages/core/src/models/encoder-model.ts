@@ -7,8 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
+import type { Encoding } from '../tokenize/bert-tokenizer.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
-import type { BertInputs, BertOutputs } from './bert.js';
+import type { BertConfig, BertInputs, BertOutputs, BertWeights } from './bert.js';
+import { tfjsBertEncoder, type BertBatch, type BertEncoder } from './bert-encoder.js';
 import {
   unsupported,
   type FamilyName,
@@ -46,6 +48,12 @@ export interface EncoderParts {
   tensors: tf.Tensor[];
   /** config.json's `architectures[0]` (e.g. BertForSequenceClassification): what an error about a missing head names. */
   architecture?: string;
+  /**
+   * The encoder as BERT's config and BERT-named weights, for a family whose forward pass is BERT's
+   * (BERT; DistilBERT, with one all-zero token type): `encode` then goes through a `BertEncoder`,
+   * which another engine (ONNX Runtime) can replace (`useEncoder`).
+   */
+  asBert?: { config: BertConfig; weights: BertWeights };
 }
 
 export class EncoderModel implements LanguageModel {
@@ -55,12 +63,32 @@ export class EncoderModel implements LanguageModel {
   readonly tokenizer: Tokenizer;
   readonly maxLength: number;
   protected readonly parts: EncoderParts;
+  /** What runs the encoder for `encode` (and so `embed`, the pipelines, sentence vectors), for a family with `asBert`. */
+  private engine: BertEncoder | undefined;
 
   constructor(parts: EncoderParts) {
     this.parts = parts;
     this.family = parts.family;
     this.tokenizer = parts.tokenizer;
     this.maxLength = parts.maxLength;
+    this.engine = parts.asBert && tfjsBertEncoder(parts.asBert.config, parts.asBert.weights);
+  }
+
+  /** The encoder as BERT's config and weights, when this family's forward pass is BERT's (what another engine is built from). */
+  get asBert(): EncoderParts['asBert'] {
+    return this.parts.asBert;
+  }
+
+  /** What runs the encoder: a `BertEncoder` (tfjs unless `useEncoder` said otherwise), or none for a family only tfjs runs. */
+  get encoder(): BertEncoder | undefined {
+    return this.engine;
+  }
+
+  /** Runs the encoder with another engine from now on (the previous one is disposed). */
+  useEncoder(encoder: BertEncoder): void {
+    if (!this.engine) throw new Error(`a ${this.family} model's encoder runs on tfjs only`);
+    this.engine.dispose();
+    this.engine = encoder;
   }
 
   get numLayers(): number {
@@ -99,9 +127,32 @@ export class EncoderModel implements LanguageModel {
     return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
-  /** `run`, awaited: what the pipelines call, so that a family may run its encoder elsewhere (BERT's engines). */
+  /** `run` through the model's encoder engine (tfjs, ONNX Runtime, …): what the pipelines call. Dispose the result. */
   async encode(inputs: EncoderInput[], options: EncoderRunOptions = {}): Promise<EncoderRun> {
-    return this.run(inputs, options);
+    if (!this.engine) return this.run(inputs, options);
+    const { encodings, batch } = this.tokenizeBatch(inputs, options);
+    const outputs = await this.engine.encode(batch, { outputAttentions: options.outputAttentions });
+    const shape: [number, number] = [batch.batch, batch.seq];
+    return tokenRun(encodings, outputs, tf.tensor2d(batch.inputIds, shape, 'int32'), tf.tensor2d(batch.attentionMask, shape, 'float32'));
+  }
+
+  /** A batch's encodings, padded to the longest, and its ids as plain arrays (token types all 0 for a family without them). */
+  protected tokenizeBatch(inputs: EncoderInput[], options: EncoderRunOptions): { encodings: Encoding[]; batch: BertBatch & { attentionMask: Float32Array } } {
+    const maxLength = Math.min(options.maxLength ?? this.maxLength, this.maxLength);
+    const encodings = this.tokenizer.encodeBatch(inputs, { padding: 'longest', maxLength, truncation: options.truncation ?? false });
+    const seq = encodings[0]?.ids.length ?? 0;
+    if (seq > this.maxLength) throw new Error(`an input has ${seq} tokens but the model has ${this.maxLength} positions; pass truncation or a shorter text`);
+    const typeIds = this.parts.tokenTypes ? encodings.flatMap((e) => e.tokenTypeIds) : new Array<number>(encodings.length * seq).fill(0);
+    return {
+      encodings,
+      batch: {
+        batch: encodings.length,
+        seq,
+        inputIds: Int32Array.from(encodings.flatMap((e) => e.ids)),
+        tokenTypeIds: Int32Array.from(typeIds),
+        attentionMask: Float32Array.from(encodings.flatMap((e) => e.attentionMask)),
+      },
+    };
   }
 
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {
@@ -166,6 +217,7 @@ export class EncoderModel implements LanguageModel {
   }
 
   dispose(): void {
+    this.engine?.dispose();
     tf.dispose(this.parts.tensors);
   }
 }
