@@ -11,6 +11,7 @@ import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
 import { BertPretrainingData } from '../src/pretrain/bert-data.js';
 import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
 import { meanDirectionShare } from '../src/pretrain/isotropy.js';
+import { subsamplingMaskWeights } from '../src/pretrain/mask-weights.js';
 import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from '../src/pretrain/bert-eval.js';
 import { pretrainBert, type BertPretrainSettings } from '../src/pretrain/run-bert.js';
@@ -64,6 +65,45 @@ describe('BertPretrainingData', () => {
     }
     expect(chosen / tokens).toBeGreaterThan(0.38);
     expect(chosen / tokens).toBeLessThan(0.42);
+  });
+
+  it('with maskWeights draws positions in proportion to their weight, keeping the count', () => {
+    // Every sentence alternates id 5 (weight 1) and id 6 (weight 1/4): one position per sequence at a
+    // 1% masking rate is a 5 with probability 1 / (1 + 1/4) = 0.8 (uniformly: 0.5).
+    const alternating = Array.from({ length: 10 }, () => Array.from({ length: 8 }, () => [5, 6, 5, 6, 5, 6]));
+    const weights = new Float32Array(SPECIAL.vocabSize).fill(1);
+    weights[6] = 0.25;
+    const weighted = new BertPretrainingData(alternating, SPECIAL, { maxLength: 40, maskedLmProb: 0.01, maskReplacement: 'mask', maskWeights: weights });
+    const rng = new Rng(4);
+    let fives = 0;
+    const draws = 4000;
+    for (let n = 0; n < draws; n++) {
+      const x = weighted.instance(rng);
+      expect(x.maskedPositions).toHaveLength(1);
+      fives += x.maskedLabels[0] === 5 ? 1 : 0;
+    }
+    // Sequences hold about as many 5s as 6s (the cut may leave one more of either), so 0.8 ± sampling noise.
+    expect(fives / draws).toBeGreaterThan(0.77);
+    expect(fives / draws).toBeLessThan(0.83);
+
+    // At 40%, the count is the uniform draw's, and a near-zero weight is chosen only when nothing else is left.
+    weights[6] = 1e-9;
+    const heavy = new BertPretrainingData(alternating, SPECIAL, { maxLength: 40, maskedLmProb: 0.4, maskReplacement: 'mask', maskWeights: weights });
+    for (let n = 0; n < 200; n++) {
+      const x = heavy.instance(rng);
+      expect(x.maskedPositions.length).toBe(Math.min(heavy.maxPredictions, Math.max(1, Math.round(x.ids.length * 0.4))));
+      expect(x.maskedLabels.every((id) => id === 5)).toBe(true);
+    }
+  });
+
+  it('subsamplingMaskWeights is min(1, sqrt(t / frequency)) per id, 1 for ids never seen', () => {
+    const documents = [[Array(90).fill(5), Array(9).fill(6)], [[7]]];
+    const weights = subsamplingMaskWeights(documents, 10, 0.01);
+    expect(weights[5]).toBeCloseTo(Math.sqrt(0.01 / 0.9), 6);
+    expect(weights[6]).toBeCloseTo(Math.sqrt(0.01 / 0.09), 6);
+    expect(weights[7]).toBe(1); // frequency 0.01 = t
+    expect(weights[8]).toBe(1);
+    expect(() => subsamplingMaskWeights(documents, 10, 0)).toThrow(/threshold must be > 0/);
   });
 
   it('masks 15% of tokens: 80% [MASK], 10% random, 10% unchanged; NSP is 50/50', () => {
@@ -174,6 +214,7 @@ describe('pretrainBert', () => {
     seed: 11,
     maskProb: 0.15,
     maskReplacement: 'bert',
+    maskSubsample: 0,
     nspWeight: 1,
     neighborWeight: 0,
     isotropyWeight: 0,
@@ -285,6 +326,13 @@ describe('pretrainBert', () => {
     expect(JSON.parse(readFileSync(statePath(dir), 'utf8')).settings.vocabSha).toBe(createHash('sha256').update(vocabText).digest('hex'));
   });
 
+  it('with maskSubsample, the masked positions favour rare tokens: another run, recorded as such', async () => {
+    const uniform = await pretrainBert(join(root, 'mask-uniform'), { ...settings, steps: 2 });
+    const subsampled = await pretrainBert(join(root, 'mask-subsampled'), { ...settings, steps: 2, maskSubsample: 1e-2 });
+    expect(subsampled.trainer.state.history[0].loss).not.toBe(uniform.trainer.state.history[0].loss);
+    expect(JSON.parse(readFileSync(join(root, 'mask-subsampled', 'training.json'), 'utf8')).settings.maskSubsample).toBe(1e-2);
+  });
+
   it('refuses to resume with different settings', async () => {
     const dir = join(root, 'changed');
     const statePath = join(dir, 'train-state', 'state.json');
@@ -292,12 +340,13 @@ describe('pretrainBert', () => {
     await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
     // Every setting is recorded, the defaults too.
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
-    expect(saved.settings).toMatchObject({ positionInit: 'normal', attentionInit: 'normal', neighborWeight: 0 });
+    expect(saved.settings).toMatchObject({ positionInit: 'normal', attentionInit: 'normal', neighborWeight: 0, maskSubsample: 0 });
     // A run saved before the init settings existed (none recorded) started from BERT's init: it resumes
-    // with the defaults and refuses another init.
-    for (const key of ['positionInit', 'attentionInit', 'neighborWeight']) delete saved.settings[key];
+    // with the defaults and refuses another init or masking.
+    for (const key of ['positionInit', 'attentionInit', 'neighborWeight', 'maskSubsample']) delete saved.settings[key];
     writeFileSync(statePath, JSON.stringify(saved));
     await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/different settings \(attentionInit: was undefined, now "mimetic"\)/);
+    await expect(pretrainBert(dir, { ...settings, steps: 4, maskSubsample: 1e-2 }, { resume: true })).rejects.toThrow(/different settings \(maskSubsample: was undefined, now 0.01\)/);
     const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
     expect(resumed.trainer.state.step).toBe(4);
   });

@@ -27,6 +27,7 @@ export function pretrainCommand(): Command {
       .option('--seed <n>', 'seed for weights and data', nonNegativeInt, d.seed)
       .option('--mask-prob <p>', 'share of tokens chosen for the masked-LM loss', probability, d.maskProb)
       .option('--mask-replacement <how>', MASK_REPLACEMENT_HELP, maskReplacement, d.maskReplacement)
+      .option('--mask-subsample <t>', "draw the masked positions with word2vec's subsampling weight min(1, sqrt(t / frequency)), so frequent tokens are masked less (e.g. 1e-4; 0: uniform, as BERT)", nonNegativeNumber, d.maskSubsample)
       .option('--nsp-weight <x>', 'weight of the next-sentence loss (0: MLM only, as RoBERTa)', nonNegativeNumber, d.nspWeight)
       .option('--neighbor-weight <x>', 'weight of an auxiliary loss: visible tokens predict their right neighbour through the MLM decoder (0: off, as BERT)', nonNegativeNumber, d.neighborWeight)
       .option('--isotropy-weight <x>', "weight of a penalty on the share of the encoder layers' energy in their mean direction (0: off, as BERT)", nonNegativeNumber, d.isotropyWeight)

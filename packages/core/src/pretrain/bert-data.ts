@@ -28,6 +28,11 @@ interface BertPretrainingOptions {
    * (the auxiliary loss in bert-loss.ts); 0 draws none and leaves the random stream as BERT's.
    */
   neighborProb?: number;
+  /**
+   * Selection weight of each token id when drawing the masked positions (see mask-weights.ts);
+   * without it every position is equally likely, as in BERT.
+   */
+  maskWeights?: Float32Array;
 }
 
 export type MaskReplacement = 'bert' | 'mask';
@@ -76,6 +81,7 @@ export class BertPretrainingData {
   readonly maxPredictions: number;
   readonly maskReplacement: MaskReplacement;
   readonly neighborProb: number;
+  readonly maskWeights: Float32Array | undefined;
   /** (document, sentence) of every sentence, to start examples uniformly over the corpus. */
   private readonly sentenceIndex: Array<[number, number]> = [];
 
@@ -91,6 +97,7 @@ export class BertPretrainingData {
     this.maxPredictions = options.maxPredictions ?? Math.max(1, Math.round(options.maxLength * this.maskedLmProb));
     this.maskReplacement = options.maskReplacement ?? 'bert';
     this.neighborProb = options.neighborProb ?? 0;
+    this.maskWeights = options.maskWeights;
     documents.forEach((doc, d) => doc.forEach((sentence, s) => sentence.length > 0 && this.sentenceIndex.push([d, s])));
     if (documents.length < 2 || this.sentenceIndex.length < 2) {
       throw new Error('pretraining data needs at least two documents with text (NSP draws random segments from other documents)');
@@ -142,9 +149,8 @@ export class BertPretrainingData {
   private mask(ids: number[], rng: Rng): { maskedPositions: number[]; maskedLabels: number[] } {
     const candidates: number[] = [];
     ids.forEach((id, i) => id !== this.special.cls && id !== this.special.sep && candidates.push(i));
-    rng.shuffle(candidates);
     const count = Math.min(this.maxPredictions, Math.max(1, Math.round(ids.length * this.maskedLmProb)));
-    const chosen = candidates.slice(0, count).sort((a, b) => a - b);
+    const chosen = (this.maskWeights ? weightedSample(candidates, count, (i) => this.maskWeights![ids[i]], rng) : rng.shuffle(candidates).slice(0, count)).sort((a, b) => a - b);
     const maskedLabels = chosen.map((i) => ids[i]);
     for (const i of chosen) {
       if (this.maskReplacement === 'mask' || rng.next() < 0.8) ids[i] = this.special.mask;
@@ -208,4 +214,14 @@ function truncatePair(a: number[], b: number[], maxTokens: number, rng: Rng): vo
     if (rng.next() < 0.5) longer.shift();
     else longer.pop();
   }
+}
+
+/**
+ * `count` of `items` without replacement, each drawn with probability proportional to its weight
+ * among those left (Efraimidis & Spirakis 2006: the smallest keys Exp(1) / weight).
+ */
+function weightedSample(items: readonly number[], count: number, weight: (item: number) => number, rng: Rng): number[] {
+  const keyed = items.map((item) => ({ item, key: -Math.log(1 - rng.next()) / weight(item) }));
+  keyed.sort((a, b) => a.key - b.key);
+  return keyed.slice(0, count).map(({ item }) => item);
 }

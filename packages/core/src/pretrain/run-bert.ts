@@ -21,6 +21,7 @@ import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from
 import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
+import { subsamplingMaskWeights } from './mask-weights.js';
 import { extendBertWeights, tokensAddedTo } from './vocab-extension.js';
 
 export interface BertPretrainSettings extends OptimizerSettings {
@@ -34,6 +35,11 @@ export interface BertPretrainSettings extends OptimizerSettings {
   /** Share of tokens chosen for the MLM loss. */
   maskProb: number;
   maskReplacement: MaskReplacement;
+  /**
+   * Draw the masked positions with word2vec's subsampling weight min(1, √(t / f)) at this t (see
+   * mask-weights.ts), so frequent tokens are masked less often; 0 draws them uniformly, as BERT.
+   */
+  maskSubsample: number;
   nspWeight: number;
   /**
    * Weight of the auxiliary next-token loss (see bertPretrainingLoss); 0 is BERT's objective. The
@@ -86,6 +92,7 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   seed: 0,
   maskProb: 0.15,
   maskReplacement: 'bert',
+  maskSubsample: 0,
   nspWeight: 1,
   neighborWeight: 0,
   isotropyWeight: 0,
@@ -94,7 +101,7 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
 };
 
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
-const SETTINGS_ADDED_LATER = ['neighborWeight', 'isotropyWeight', 'positionInit', 'attentionInit'] as const;
+const SETTINGS_ADDED_LATER = ['neighborWeight', 'isotropyWeight', 'positionInit', 'attentionInit', 'maskSubsample'] as const;
 
 export type PositionInit = 'normal' | 'sinusoidal';
 export type AttentionInit = 'normal' | 'mimetic';
@@ -148,6 +155,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
     maskedLmProb: settings.maskProb,
     maskReplacement: settings.maskReplacement,
     neighborProb: settings.neighborWeight > 0 ? settings.maskProb : 0,
+    maskWeights: settings.maskSubsample > 0 ? subsamplingMaskWeights(documents, tokenizer.vocabSize, settings.maskSubsample) : undefined,
   });
 
   const weights = start?.weights ?? initialWeights(config, settings);
