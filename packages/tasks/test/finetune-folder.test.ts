@@ -241,6 +241,11 @@ describeShared(['fixtures', 'tiny-bert'], 'finetune on tiny-bert', () => {
         expect(e[alone.selected_by]).toBeCloseTo(alone.epochs[i][alone.selected_by], 5);
       });
     }
+    // A frozen encoder trains its head on stored [CLS] states in this thread: no workers, none recorded.
+    const logged: string[] = [];
+    const frozen = await finetune('sst2', { modelDir: model, train: sst2, dev: sst2, out: join(dir, 'frozen-workers'), epochs: 1, maxLength: 32, freeze: 'all', workers: 1, onLog: (m) => logged.push(m) });
+    expect(frozen.settings.workers).toBeUndefined();
+    expect(logged).toContain('every encoder layer is frozen: the head trains on stored states in this thread, without workers');
     const elmo = sharedPath('fixtures', 'allennlp-elmo');
     await expect(finetune('sst2', { modelDir: elmo, train: sst2, dev: sst2, out: join(dir, 'elmo-workers'), workers: 1 })).rejects.toThrow(
       'finetune: --workers needs a BERT-family model; an ELMo backbone trains only its small head, in this thread',

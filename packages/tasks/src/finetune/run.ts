@@ -135,7 +135,7 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
     warmup_ratio: settings.warmupRatio,
     weight_decay: settings.weightDecay,
     max_grad_norm: settings.maxGradNorm,
-    ...(workers > 0 ? { workers } : {}),
+    ...(workers > 0 && !taskSettings.frozenEncoder ? { workers } : {}),
     ...splitSettings(options, fileRows),
     ...(prepared.architecture === 'BertForSequenceClassification' ? { pooling: options.pooling ?? 'pooler' } : {}),
     ...(task === 'qa' ? snakeQa(qaSettings(options)) : {}),
