@@ -8,7 +8,6 @@ import type { BertTokenizer } from '../tokenize/index.js';
 import { bertForward, mlmLogits, nspLogits, type BertConfig, type BertWeights } from './bert.js';
 import type { BertEncoder } from './bert-encoder.js';
 import { EncoderModel, type EncoderInput, type EncoderRun, type EncoderRunOptions } from './encoder-model.js';
-import { tokenRun } from './token-run.js';
 
 export type { FillMaskPrediction } from './language-model.js';
 export type BertInput = EncoderInput;
@@ -45,21 +44,6 @@ export class BertModel extends EncoderModel {
   /** The BERT encoder engine that runs `encode` (always one for a BERT). */
   override get encoder(): BertEncoder {
     return super.encoder!;
-  }
-
-  /**
-   * Tokenises a batch (padded to its longest member) and runs the encoder with tfjs in this thread,
-   * synchronously. Dispose the result. `encode` is the same through the model's encoder engine.
-   */
-  override run(inputs: BertInput[], options: BertRunOptions = {}): BertRun {
-    const { encodings, batch } = this.tokenizeBatch(inputs, options);
-    const shape: [number, number] = [batch.batch, batch.seq];
-    const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
-    const tokenTypeIds = tf.tensor2d(batch.tokenTypeIds, shape, 'int32');
-    const attentionMask = tf.tensor2d(batch.attentionMask, shape, 'float32');
-    const outputs = bertForward(this.weights, this.config, { inputIds, tokenTypeIds, attentionMask }, options);
-    tokenTypeIds.dispose();
-    return tokenRun(encodings, outputs, inputIds, attentionMask);
   }
 
   /** Probability that `second` follows `first` (BERT's NSP head, index 0 = is next). */

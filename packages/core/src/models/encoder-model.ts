@@ -2,15 +2,14 @@
  * A loaded bidirectional encoder with its tokenizer (BERT, DistilBERT, RoBERTa, ALBERT): text in,
  * hidden states and per-word vectors out, and the masked-LM head as the fill-mask pipeline, the
  * way Transformers.js pipelines read. What differs between the families (the forward pass, the
- * head, whether token types mean anything) comes from the family module; this class only moves
- * text and tensors.
+ * head, whether token types mean anything, whether it is BERT's computation that another engine
+ * can run) comes from the family module; this class only moves text and tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddedSentence, EmbedOptions } from '../embed.js';
-import type { Encoding } from '../tokenize/bert-tokenizer.js';
 import type { Tokenizer } from '../tokenize/tokenizer.js';
 import type { BertConfig, BertInputs, BertOutputs, BertWeights } from './bert.js';
-import { tfjsBertEncoder, type BertBatch, type BertEncoder } from './bert-encoder.js';
+import { tfjsBertEncoder, type BertEncoder } from './bert-encoder.js';
 import {
   unsupported,
   type FamilyName,
@@ -21,7 +20,7 @@ import {
   type ModelInput,
   type TokenFeatures,
 } from './language-model.js';
-import { encodeBatch } from './token-batch.js';
+import { encodeBatch, encodeBatchIds } from './token-batch.js';
 import { embedWords, lmLogitRows, tokenFeatures, tokenRun, type TokenInput, type TokenRun, type TokenRunOptions } from './token-run.js';
 
 export type EncoderInput = TokenInput;
@@ -130,29 +129,12 @@ export class EncoderModel implements LanguageModel {
   /** `run` through the model's encoder engine (tfjs, ONNX Runtime, …): what the pipelines call. Dispose the result. */
   async encode(inputs: EncoderInput[], options: EncoderRunOptions = {}): Promise<EncoderRun> {
     if (!this.engine) return this.run(inputs, options);
-    const { encodings, batch } = this.tokenizeBatch(inputs, options);
-    const outputs = await this.engine.encode(batch, { outputAttentions: options.outputAttentions });
-    const shape: [number, number] = [batch.batch, batch.seq];
-    return tokenRun(encodings, outputs, tf.tensor2d(batch.inputIds, shape, 'int32'), tf.tensor2d(batch.attentionMask, shape, 'float32'));
-  }
-
-  /** A batch's encodings, padded to the longest, and its ids as plain arrays (token types all 0 for a family without them). */
-  protected tokenizeBatch(inputs: EncoderInput[], options: EncoderRunOptions): { encodings: Encoding[]; batch: BertBatch & { attentionMask: Float32Array } } {
-    const maxLength = Math.min(options.maxLength ?? this.maxLength, this.maxLength);
-    const encodings = this.tokenizer.encodeBatch(inputs, { padding: 'longest', maxLength, truncation: options.truncation ?? false });
-    const seq = encodings[0]?.ids.length ?? 0;
-    if (seq > this.maxLength) throw new Error(`an input has ${seq} tokens but the model has ${this.maxLength} positions; pass truncation or a shorter text`);
-    const typeIds = this.parts.tokenTypes ? encodings.flatMap((e) => e.tokenTypeIds) : new Array<number>(encodings.length * seq).fill(0);
-    return {
-      encodings,
-      batch: {
-        batch: encodings.length,
-        seq,
-        inputIds: Int32Array.from(encodings.flatMap((e) => e.ids)),
-        tokenTypeIds: Int32Array.from(typeIds),
-        attentionMask: Float32Array.from(encodings.flatMap((e) => e.attentionMask)),
-      },
-    };
+    const { encodings, ids } = encodeBatchIds(this.tokenizer, inputs, this.maxLength, options);
+    // A family with one token type (DistilBERT) gives a pair's second segment type 0 too, as `run` does.
+    if (!this.parts.tokenTypes) ids.tokenTypeIds.fill(0);
+    const outputs = await this.engine.encode(ids, { outputAttentions: options.outputAttentions });
+    const shape: [number, number] = [ids.batch, ids.seq];
+    return tokenRun(encodings, outputs, tf.tensor2d(ids.inputIds, shape, 'int32'), tf.tensor2d(ids.attentionMask, shape, 'float32'));
   }
 
   async embed(inputs: Array<string | string[]>, options: EmbedOptions = {}): Promise<EmbeddedSentence[]> {

@@ -23,13 +23,22 @@ interface EncodedBatch {
   attentionMask: tf.Tensor2D;
 }
 
-/** Encodes and pads a batch for a model of `limit` positions. Dispose the tensors. */
-export function encodeBatch(
+/** A padded batch's ids as flat row-major arrays (what an encoder engine takes). */
+export interface BatchIds {
+  batch: number;
+  seq: number;
+  inputIds: Int32Array;
+  tokenTypeIds: Int32Array;
+  attentionMask: Float32Array;
+}
+
+/** Encodes and pads a batch for a model of `limit` positions: the encodings and their ids as arrays. */
+export function encodeBatchIds(
   tokenizer: Tokenizer,
   inputs: ReadonlyArray<string | readonly [string, string]>,
   limit: number,
   options: { maxLength?: number; truncation?: Truncation } = {},
-): EncodedBatch {
+): { encodings: Encoding[]; ids: BatchIds } {
   const maxLength = Math.min(options.maxLength ?? limit, limit);
   const encodings = tokenizer.encodeBatch(inputs, { maxLength, truncation: options.truncation ?? false });
   const seq = encodings.reduce((most, e) => Math.max(most, e.ids.length), 0);
@@ -37,13 +46,33 @@ export function encodeBatch(
   const padId = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0;
   const padToken = tokenizer.idToToken(padId);
   for (const e of encodings) padEncoding(e, seq, padId, padToken);
-  const batch = encodings.length;
   const flat = (pick: (e: Encoding) => number[]) => Int32Array.from(encodings.flatMap(pick));
   return {
     encodings,
-    inputIds: tf.tensor2d(flat((e) => e.ids), [batch, seq], 'int32'),
-    tokenTypeIds: tf.tensor2d(flat((e) => e.tokenTypeIds), [batch, seq], 'int32'),
-    attentionMask: tf.tensor2d(flat((e) => e.attentionMask), [batch, seq], 'float32'),
+    ids: {
+      batch: encodings.length,
+      seq,
+      inputIds: flat((e) => e.ids),
+      tokenTypeIds: flat((e) => e.tokenTypeIds),
+      attentionMask: Float32Array.from(encodings.flatMap((e) => e.attentionMask)),
+    },
+  };
+}
+
+/** `encodeBatchIds` as tensors. Dispose them. */
+export function encodeBatch(
+  tokenizer: Tokenizer,
+  inputs: ReadonlyArray<string | readonly [string, string]>,
+  limit: number,
+  options: { maxLength?: number; truncation?: Truncation } = {},
+): EncodedBatch {
+  const { encodings, ids } = encodeBatchIds(tokenizer, inputs, limit, options);
+  const shape: [number, number] = [ids.batch, ids.seq];
+  return {
+    encodings,
+    inputIds: tf.tensor2d(ids.inputIds, shape, 'int32'),
+    tokenTypeIds: tf.tensor2d(ids.tokenTypeIds, shape, 'int32'),
+    attentionMask: tf.tensor2d(ids.attentionMask, shape, 'float32'),
   };
 }
 

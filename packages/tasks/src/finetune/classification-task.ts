@@ -16,7 +16,6 @@ import {
 } from '../heads/sequence-classification.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { macroF1 } from '../metrics/precision-recall-f1.js';
-import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import { labelConfig, type BertWithHead, type ClassificationTaskName, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
 
 export interface ClassificationExample {
@@ -118,11 +117,6 @@ export function classificationLoss(weights: BertWeights, data: ClassificationTra
   return crossEntropy(logits, Int32Array.from(indices, (i) => data.labels[i]));
 }
 
-/** The loss in a gradient worker (`wb finetune --workers`). */
-export function classificationLossInWorker(data: ClassificationTrainingData) {
-  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(classificationLoss(params, data, part.indices), part) });
-}
-
 export function prepareClassificationTask(
   task: ClassificationTaskName,
   model: { config: BertConfig; tokenizer: BertTokenizer },
@@ -157,7 +151,7 @@ export function prepareClassificationTask(
       const cls = tf.gather(frozen.train, Int32Array.from(indices), 0);
       return crossEntropy(logitsFromClsStates(weights, cls, pooling), Int32Array.from(indices, (i) => labels[i]));
     },
-    workerLoss: { exportName: 'classificationLossInWorker', setup: trainingData },
+    workerLoss: { loss: 'classificationLoss', data: trainingData },
     async evaluate(weights, options = {}) {
       if (!frozen) return evaluateClassification({ config, weights, tokenizer }, data.dev, { ...options, pooling, maxLength: settings.maxLength, inputs: devInputs });
       const logits = logitsFromClsStates(weights, frozen.dev, pooling);

@@ -11,7 +11,6 @@ import { initQuestionAnsweringHead, questionAnsweringLogits } from '../heads/que
 import { predictAnswers, type QaAnswer } from '../heads/qa-spans.js';
 import { encodeQaWindows, type QaExample, type QaWindow, type QaWindowOptions } from '../heads/qa-windows.js';
 import { squadEvaluate } from '../metrics/squad.js';
-import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import type { BertWithHead, EvaluateOptions, Metrics, PreparedTask, TaskSettings } from './task.js';
 
 export interface QaSettings {
@@ -83,11 +82,6 @@ export function qaLoss(weights: BertWeights, data: QaTrainingData, indices: read
   return tf.div(tf.add(start, end), 2) as tf.Scalar;
 }
 
-/** The loss in a gradient worker (`wb finetune --workers`). */
-export function qaLossInWorker(data: QaTrainingData) {
-  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(qaLoss(params, data, part.indices), part) });
-}
-
 export function prepareQaTask(
   model: { config: BertConfig; tokenizer: BertTokenizer },
   data: { train: readonly QaExample[]; dev: readonly (QaExample & { answers: readonly { text: string; start: number }[] })[] },
@@ -107,7 +101,7 @@ export function prepareQaTask(
     trainSize: trainWindows.length,
     tokens: (indices) => indices.reduce((sum, i) => sum + trainWindows[i].ids.length, 0),
     loss: (weights, indices) => qaLoss(weights, trainingData, indices),
-    workerLoss: { exportName: 'qaLossInWorker', setup: trainingData },
+    workerLoss: { loss: 'qaLoss', data: trainingData },
     evaluate: (weights, options = {}) =>
       evaluateQa({ config, weights, tokenizer }, data.dev, { ...settings, ...options, windows: devWindows }),
     selectBy: 'f1',

@@ -172,8 +172,8 @@ export async function finetune(task: FinetuneTaskName, options: FinetuneOptions)
   if (workers > 0 && taskSettings.frozenEncoder) {
     log('every encoder layer is frozen: the head trains on stored states in this thread, without workers');
   } else if (workers > 0) {
-    const { exportName, setup } = prepared.workerLoss!;
-    helpers = parallelHelpers<BatchPart>({ workers, accumulation: workers + 1 }, { module: builtUrlBeside(import.meta.url, './worker-losses.js'), exportName, setup });
+    const loss = { module: builtUrlBeside(import.meta.url, './worker-losses.js'), exportName: 'partLossInWorker', setup: prepared.workerLoss! };
+    helpers = parallelHelpers<BatchPart>({ workers, accumulation: workers + 1 }, loss);
     log(`${workers} gradient worker(s): each batch of ${settings.batchSize} is computed in ${workers + 1} parts side by side`);
   }
   const hooks: FinetuneHooks = {

@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig, BertTokenizer, BertWeights } from '@wb/core';
 import type { ClassifierPooling } from '../heads/sequence-classification.js';
+import type { TaskLossName } from './worker-losses.js';
 
 /** `csv` is sentence classification like `sst2`, from chosen columns of a CSV file (e.g. seed 004's tweets). */
 export type FinetuneTaskName = 'sst2' | 'pair' | 'conll' | 'qa' | 'csv';
@@ -56,10 +57,10 @@ export interface PreparedTask {
   /** How many terms that mean is over, when not one per input (token classification: the labelled words). */
   lossTerms?(indices: readonly number[]): number;
   /**
-   * The same loss as a gradient worker builds it (`wb finetune --workers`): an export of
-   * worker-losses.ts, `(setup) => (params, part: BatchPart) => { loss }`, and the plain data it takes.
+   * The same loss as a gradient worker builds it (`wb finetune --workers`, worker-losses.ts): which
+   * task loss, and the plain training data it reads.
    */
-  workerLoss?: { exportName: string; setup: unknown };
+  workerLoss?: { loss: TaskLossName; data: unknown };
   /** Dev metrics with the given weights. */
   evaluate(weights: BertWeights, options?: EvaluateOptions): Promise<Metrics>;
   /** The dev metric that picks the best epoch (higher is better). */

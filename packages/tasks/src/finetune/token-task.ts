@@ -9,7 +9,6 @@ import { lengthSortedBatches, padBatch, toBertInputs } from '../heads/padded-bat
 import { initTokenClassificationHead, tokenClassificationLogits } from '../heads/token-classification.js';
 import { encodeWordSequences, wordPredictions, type WordChunk } from '../heads/word-labels.js';
 import { entityF1 } from '../metrics/entity-f1.js';
-import { scaledPartLoss, type BatchPart } from './batch-parts.js';
 import { labelConfig, type BertWithHead, type EvaluateOptions, type Metrics, type PreparedTask, type TaskSettings } from './task.js';
 
 export interface TaggedSentence {
@@ -94,11 +93,6 @@ export function tokenClassificationLoss(weights: BertWeights, data: TokenTrainin
   return crossEntropyIgnoring(tf.reshape(logits, [-1, data.numLabels]) as tf.Tensor2D, labels);
 }
 
-/** The loss in a gradient worker (`wb finetune --workers`). */
-export function tokenClassificationLossInWorker(data: TokenTrainingData) {
-  return (params: BertWeights, part: BatchPart) => ({ loss: scaledPartLoss(tokenClassificationLoss(params, data, part.indices), part) });
-}
-
 export function prepareTokenTask(
   model: { config: BertConfig; tokenizer: BertTokenizer },
   data: { train: readonly TaggedSentence[]; dev: readonly TaggedSentence[]; labelNames: readonly string[] },
@@ -126,7 +120,7 @@ export function prepareTokenTask(
     tokens: (indices) => indices.reduce((sum, i) => sum + trainChunks[i].ids.length, 0),
     loss: (weights, indices) => tokenClassificationLoss(weights, trainingData, indices),
     lossTerms: (indices) => indices.reduce((sum, i) => sum + trainChunks[i].labels!.filter((label) => label !== -100).length, 0),
-    workerLoss: { exportName: 'tokenClassificationLossInWorker', setup: trainingData },
+    workerLoss: { loss: 'tokenClassificationLoss', data: trainingData },
     evaluate: (weights, options = {}) =>
       evaluateTokenClassification({ config, weights, tokenizer }, data.dev, data.labelNames, { ...options, maxLength: settings.maxLength, chunks: devChunks }),
     selectBy: 'f1',
