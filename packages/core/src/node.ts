@@ -18,7 +18,7 @@ export {
 } from './pretrain/run-bert.js';
 export { ELMO_PRETRAIN_DEFAULTS, pretrainElmo, type ElmoPretrainSettings } from './pretrain/run-elmo.js';
 export { GPT_PRETRAIN_DEFAULTS, pretrainGpt, type GptPretrainSettings } from './pretrain/run-gpt.js';
-export { distill, DISTILL_DEFAULTS, type DistillSettings } from './pretrain/distill.js';
+export { distill, DISTILL_DEFAULTS, SIMILARITY_BATCH_TOKENS, type DistillSettings } from './pretrain/distill.js';
 export type { TrainingRunHooks } from './train/run.js';
 export { builtModuleUrl, builtUrlBeside, GradientWorkers, parallelHelpers, type WorkerLoss, type WorkerLossFn } from './train/gradient-workers.js';
 export { bertToOnnx, type BertOnnxOptions } from './models/bert-onnx.js';

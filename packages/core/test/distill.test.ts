@@ -14,7 +14,7 @@ import { loadBertCheckpoint, loadModel } from '../src/load.js';
 import { bertForward } from '../src/models/bert.js';
 import { distilbertAsBert } from '../src/models/distilbert.js';
 import { distill, initStudentFromTeacher, studentConfig, type DistillSettings } from '../src/pretrain/distill.js';
-import { sameTokenPairs } from '../src/pretrain/same-token-pairs.js';
+import { batchTokenPositions, pairwiseSimilarityLoss, sameTokenPairs } from '../src/pretrain/same-token-pairs.js';
 import { maxAbsDiff } from './support/numeric.js';
 
 beforeAll(async () => {
@@ -33,6 +33,31 @@ it("pairs the uses of each token in a batch, skipping padding, special tokens an
   const many = sameTokenPairs(new Int32Array(20).fill(7), new Float32Array(20).fill(1), new Set());
   expect(many.left.length).toBe(28);
   expect(Math.max(...many.right)).toBe(7);
+});
+
+it('picks at most `max` real, non-special positions of a batch, evenly spaced, for the whole-batch similarity', () => {
+  const ids = Int32Array.from([1, 10, 11, 12, 2, 0, 1, 13, 14, 15, 16, 2]);
+  const mask = Float32Array.from([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]);
+  const special = new Set([0, 1, 2, 3]);
+  expect(Array.from(batchTokenPositions(ids, mask, special, 100))).toEqual([1, 2, 3, 7, 8, 9, 10]);
+  expect(Array.from(batchTokenPositions(ids, mask, special, 3))).toEqual([1, 3, 8]);
+});
+
+it("whole-batch similarity: the mean over all pairs of the picked rows of (cos_student − cos_teacher)², 0 when the geometries agree", () => {
+  const teacher = tf.tensor2d([[1, 0], [0, 1], [1, 1], [5, 5]]);
+  const student = tf.tensor2d([[1, 0], [1, 0], [2, 2], [9, 9]]);
+  // Rows 0 and 1 are orthogonal for the teacher and parallel for the student; the loss counts every ordered pair, the diagonal too.
+  const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+  const cos = (a: number[], b: number[]) => unit(a).reduce((s, x, i) => s + x * unit(b)[i], 0);
+  const [t, s] = [teacher.arraySync(), student.arraySync()];
+  const rows = [0, 1, 2];
+  let expected = 0;
+  for (const i of rows) for (const j of rows) expected += (cos(s[i], s[j]) - cos(t[i], t[j])) ** 2 / rows.length ** 2;
+  expect(expected).toBeGreaterThan(0.1);
+  expect(pairwiseSimilarityLoss(student, teacher, rows).dataSync()[0]).toBeCloseTo(expected, 6);
+  // Rows 2 and 3 point the same way in both: nothing to learn.
+  expect(pairwiseSimilarityLoss(student, teacher, [2, 3]).dataSync()[0]).toBeCloseTo(0, 7);
+  tf.dispose([teacher, student]);
 });
 
 describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
@@ -85,6 +110,8 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
       alphaMlm: 2,
       alphaCos: 1,
       alphaSim: 0,
+      alphaSimBatch: 0,
+      isotropyWeight: 0,
     };
     const straight = join(root, 'straight');
     const run = await distill(straight, settings, { checkpointEvery: 8 });
@@ -122,6 +149,17 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     expect(steps[0].parts.sim).toBeGreaterThan(0);
     expect(mean((r) => r.parts.sim, steps.slice(-4))).toBeLessThan(mean((r) => r.parts.sim, steps.slice(0, 4)));
     expect(JSON.parse(readFileSync(join(root, 'continued', 'training.json'), 'utf8'))).toMatchObject({ student: { layers: 1, initFrom: straight } });
+    // The whole-batch similarity: logged, and lowered.
+    const batchSim = await distill(join(root, 'batch-sim'), { ...settings, initFrom: straight, alphaSimBatch: 50, steps: 12 });
+    const simSteps = batchSim.trainer.state.history;
+    expect(Object.keys(simSteps[0].parts).sort()).toEqual(['ce', 'cos', 'mlm', 'simBatch']);
+    expect(mean((r) => r.parts.simBatch, simSteps.slice(-4))).toBeLessThan(mean((r) => r.parts.simBatch, simSteps.slice(0, 4)));
+    // The isotropy penalty on the student's layers: logged, and lowered from where that run left it.
+    const isotropic = await distill(join(root, 'isotropic'), { ...settings, initFrom: straight, isotropyWeight: 20, steps: 12 });
+    const isoSteps = isotropic.trainer.state.history;
+    expect(Object.keys(isoSteps[0].parts).sort()).toEqual(['ce', 'cos', 'isotropy', 'mlm']);
+    expect(mean((r) => r.parts.isotropy, isoSteps.slice(-4))).toBeLessThan(mean((r) => r.parts.isotropy, isoSteps.slice(0, 4)));
+    expect(JSON.parse(readFileSync(join(root, 'isotropic', 'training.json'), 'utf8'))).toMatchObject({ settings: { isotropyWeight: 20 }, finalLoss: { isotropy: expect.any(Number) } });
     await expect(distill(join(root, 'deeper'), { ...settings, initFrom: straight, layers: 2 })).rejects.toThrow(/--init-from .*: nLayers 1, the student needs 2/);
     const otherVocab = join(root, 'other-vocab');
     mkdirSync(otherVocab);

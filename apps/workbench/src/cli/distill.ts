@@ -1,6 +1,6 @@
 /** `wb distill`: a DistilBERT student from a BERT teacher (Sanh et al. 2019), resumable (`--resume`). */
 import { Command } from 'commander';
-import { DISTILL_DEFAULTS, distill } from '@wb/core/node';
+import { DISTILL_DEFAULTS, distill, SIMILARITY_BATCH_TOKENS } from '@wb/core/node';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
 import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, WORKERS_HELP } from './training-run.js';
 
@@ -23,6 +23,8 @@ export function distillCommand(): Command {
     .option('--alpha-mlm <x>', 'weight of the masked-LM loss', nonNegativeNumber, d.alphaMlm)
     .option('--alpha-cos <x>', 'weight of the hidden-state cosine loss', nonNegativeNumber, d.alphaCos)
     .option('--alpha-sim <x>', "weight of the same-token similarity loss: (cos_student − cos_teacher)² over the pairs of one token's uses in a batch, each token counting once (0: off)", nonNegativeNumber, d.alphaSim)
+    .option('--alpha-sim-batch <x>', `weight of the whole-batch similarity loss: (cos_student − cos_teacher)² over every pair of up to ${SIMILARITY_BATCH_TOKENS} of a batch's tokens (0: off)`, nonNegativeNumber, d.alphaSimBatch)
+    .option('--isotropy-weight <x>', "weight of a penalty on the share of the student layers' energy in their mean direction, as `wb pretrain bert --isotropy-weight` (0: off)", nonNegativeNumber, d.isotropyWeight)
     .option('--init-from <dir>', "continue this DistilBertForMaskedLM folder (the teacher's vocabulary and widths) instead of starting from the teacher's layers")
     .option('--workers <n>', WORKERS_HELP, nonNegativeInt, 0);
   return asTrainingRun(command, 'distill', distill, d);

@@ -10,7 +10,9 @@
  *
  * Two additions to Sanh et al.: `initFrom` continues a student already distilled, and `alphaSim`
  * adds a fourth loss on the cosines between uses of the same token (same-token-pairs.ts), which is what
- * a word's sense gap compares and what the cosine to the teacher's vectors alone did not carry over.
+ * a word's sense gap compares and what the cosine to the teacher's vectors alone did not carry over
+ * (`alphaSimBatch`: the same over every pair of a batch's tokens);
+ * `isotropyWeight` adds the penalty on a shared direction that `wb pretrain bert` gave the teacher.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +28,8 @@ import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } 
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
 import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
-import { sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
+import { meanDirectionShare } from './isotropy.js';
+import { batchTokenPositions, pairwiseSimilarityLoss, sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
 import { tokenizeCorpus } from './run-bert.js';
 import { vocabLines } from '../tokenize/bert-tokenizer.js';
 
@@ -47,6 +50,16 @@ export interface DistillSettings extends OptimizerSettings {
    * teacher's cosine for each pair of uses of one token in a batch (0: off, as Sanh et al.).
    */
   alphaSim: number;
+  /**
+   * Weight of the whole-batch similarity loss: (cos_student − cos_teacher)² over every pair of up to
+   * SIMILARITY_BATCH_TOKENS of a batch's tokens (0: off).
+   */
+  alphaSimBatch: number;
+  /**
+   * Weight of the penalty on the share of the student's layers' energy that lies along their mean
+   * (isotropy.ts; `wb pretrain bert --isotropy-weight`); 0: off, as Sanh et al.
+   */
+  isotropyWeight: number;
   /** A DistilBertForMaskedLM folder (of this teacher's vocabulary and widths) to continue, instead of the teacher's layers. */
   initFrom?: string;
   /** Gradient worker threads (see BertPretrainSettings.workers); not recorded: the weights are the same with any number. */
@@ -71,7 +84,12 @@ export const DISTILL_DEFAULTS: Omit<DistillSettings, 'teacher' | 'corpus'> = {
   alphaMlm: 2,
   alphaCos: 1,
   alphaSim: 0,
+  alphaSimBatch: 0,
+  isotropyWeight: 0,
 };
+
+/** Tokens per batch that the whole-batch similarity compares (a million pairs). */
+export const SIMILARITY_BATCH_TOKENS = 1024;
 
 /** The token-type table BERT's embeddings need; a DistilBERT has one type whose embedding is zero. */
 const ZERO_TYPES = 'embeddings.token_type_embeddings.weight';
@@ -123,7 +141,7 @@ export function initStudentFromTeacher(teacher: BertWeights, teacherConfig: Bert
   return weights;
 }
 
-type DistillLossSettings = Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos' | 'alphaSim'> & { specialTokens: number[] };
+type DistillLossSettings = Pick<DistillSettings, 'temperature' | 'alphaCe' | 'alphaMlm' | 'alphaCos' | 'alphaSim' | 'alphaSimBatch' | 'isotropyWeight'> & { specialTokens: number[] };
 
 /** The teacher's masked-LM logits and last hidden states (flattened) on a batch. */
 function teacherOutputs(teacher: { weights: BertWeights; config: BertConfig }, data: PretrainingBatch): { teacherLogits: tf.Tensor2D; teacherHidden: tf.Tensor2D } {
@@ -180,6 +198,15 @@ function distillationLoss(
   if (settings.alphaSim > 0) {
     parts.sim = sameTokenSimilarityLoss(hidden, teacherHidden, sameTokenPairs(data.inputIds, data.attentionMask, new Set(settings.specialTokens)));
     terms.push(tf.mul(parts.sim, settings.alphaSim));
+  }
+  if (settings.alphaSimBatch > 0) {
+    const positions = batchTokenPositions(data.inputIds, data.attentionMask, new Set(settings.specialTokens), SIMILARITY_BATCH_TOKENS);
+    parts.simBatch = pairwiseSimilarityLoss(hidden, teacherHidden, positions);
+    terms.push(tf.mul(parts.simBatch, settings.alphaSimBatch));
+  }
+  if (settings.isotropyWeight > 0) {
+    parts.isotropy = meanDirectionShare(outputs.hiddenStates.slice(1), attentionMask);
+    terms.push(tf.mul(parts.isotropy, settings.isotropyWeight));
   }
   return { loss: tf.addN(terms) as tf.Scalar, parts };
 }
@@ -243,6 +270,8 @@ export async function distill(outDir: string, settings: DistillSettings, options
     alphaMlm: settings.alphaMlm,
     alphaCos: settings.alphaCos,
     alphaSim: settings.alphaSim,
+    alphaSimBatch: settings.alphaSimBatch,
+    isotropyWeight: settings.isotropyWeight,
     specialTokens: [tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId],
   };
   const helpers = parallelHelpers(settings, {
@@ -262,8 +291,16 @@ export async function distill(outDir: string, settings: DistillSettings, options
     ...optimizerOptions(settings),
   });
   const { workers, ...trainingSettings } = settings;
-  // Runs saved before alphaSim existed recorded nothing for it, and ran as 0 does.
-  const recorded = { ...trainingSettings, teacher: undefined, corpus: undefined, layers: config.nLayers, alphaSim: settings.alphaSim || undefined };
+  // Runs saved before alphaSim, alphaSimBatch and isotropyWeight existed recorded nothing for them, and ran as 0 does.
+  const recorded = {
+    ...trainingSettings,
+    teacher: undefined,
+    corpus: undefined,
+    layers: config.nLayers,
+    alphaSim: settings.alphaSim || undefined,
+    alphaSimBatch: settings.alphaSimBatch || undefined,
+    isotropyWeight: settings.isotropyWeight || undefined,
+  };
   const saveModel = () => {
     writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
     writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
@@ -280,7 +317,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
 
   const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
   const summary = {
-    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos), ...(settings.alphaSim > 0 ? { sim: mean((r) => r.parts.sim) } : {}) }),
+    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos), ...(settings.alphaSim > 0 ? { sim: mean((r) => r.parts.sim) } : {}), ...(settings.alphaSimBatch > 0 ? { simBatch: mean((r) => r.parts.simBatch) } : {}), ...(settings.isotropyWeight > 0 ? { isotropy: mean((r) => r.parts.isotropy) } : {}) }),
     student: settings.initFrom
       ? { layers: config.nLayers, initFrom: settings.initFrom }
       : { layers: config.nLayers, fromTeacherLayers },

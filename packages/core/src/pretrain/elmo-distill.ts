@@ -14,12 +14,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadBertCheckpoint, loadBertTokenizer } from '../load.js';
 import { bertForward, type BertConfig, type BertWeights } from '../models/bert.js';
-import { gatherRows } from '../ops/gather-rows.js';
-import { unitRows } from '../ops/unit-rows.js';
 import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import { Rng } from '../train/rng.js';
 import { tokensInSpan } from '../word-spans.js';
-import { sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
+import { pairwiseSimilarityLoss, sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
 
 export interface WordTargets {
   /** [batch, time, hidden]: each word's teacher vector (zero where `mask` is 0). */
@@ -125,14 +123,13 @@ export class BertWordTeacher {
  * the student's own vectors for the teacher's geometry, which is what a word's sense gap measures.
  */
 export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTargets): tf.Scalar {
-  return tf.tidy(() => {
-    const width = student.shape[2];
-    const hidden = targets.vectors.shape[2];
-    const rows = tf.tensor1d(targets.rows, 'int32');
-    const s = unitRows(gatherRows(tf.reshape(student, [-1, width]) as tf.Tensor2D, rows) as tf.Tensor2D);
-    const t = unitRows(gatherRows(tf.reshape(targets.vectors, [-1, hidden]) as tf.Tensor2D, rows) as tf.Tensor2D);
-    return tf.mean(tf.square(tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true)))) as tf.Scalar;
-  });
+  return tf.tidy(() =>
+    pairwiseSimilarityLoss(
+      tf.reshape(student, [-1, student.shape[2]]) as tf.Tensor2D,
+      tf.reshape(targets.vectors, [-1, targets.vectors.shape[2]]) as tf.Tensor2D,
+      targets.rows,
+    ),
+  );
 }
 
 /**

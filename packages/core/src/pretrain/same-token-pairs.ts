@@ -1,9 +1,10 @@
 /**
- * Pairs of uses of one token (or word) in a batch, and the loss that asks a student to keep its
- * teacher's cosine for each pair. A word's sense gap is a difference between such cosines, so these
+ * Pairs of uses of one token (or word) in a batch, and the losses that ask a student to keep its
+ * teacher's cosines (similarity-preserving distillation, Tung & Mori 2019): for each such pair, or
+ * for every pair of a batch's tokens. A word's sense gap is a difference between such cosines, so these
  * pairs carry what a student should keep of the teacher's geometry. Shared by the DistilBERT student
- * (`wb distill --alpha-sim`, over WordPiece ids) and the ELMo student (`wb pretrain elmo
- * --distill-loss same-word`, over words).
+ * (`wb distill --alpha-sim`, over WordPiece ids; `--alpha-sim-batch`) and the ELMo student (`wb
+ * pretrain elmo --distill-loss same-word`, over words; `similarity`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows } from '../ops/gather-rows.js';
@@ -49,6 +50,31 @@ export interface SameTokenPairs {
   right: Int32Array;
   /** Sums to 1 over the pairs (or is empty). */
   weight: Float32Array;
+}
+
+/**
+ * The mean over all pairs of `rows` (flat indices into both) of (cos_student − cos_teacher)²: the
+ * teacher's whole geometry among those tokens, not only between uses of one token.
+ */
+export function pairwiseSimilarityLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, rows: ArrayLike<number>): tf.Scalar {
+  return tf.tidy(() => {
+    const picked = tf.tensor1d(Int32Array.from(rows), 'int32');
+    const s = unitRows(gatherRows(student, picked) as tf.Tensor2D);
+    const t = unitRows(gatherRows(teacher, picked) as tf.Tensor2D);
+    return tf.mean(tf.square(tf.sub(tf.matMul(s, s, false, true), tf.matMul(t, t, false, true)))) as tf.Scalar;
+  });
+}
+
+/**
+ * The positions (flat indices) of a batch's real tokens other than `excluded`, at most `max` of them,
+ * evenly spaced over the batch: a whole-batch similarity over 32 × 128 tokens would compare 16
+ * million pairs per step.
+ */
+export function batchTokenPositions(inputIds: Int32Array, attentionMask: Float32Array, excluded: ReadonlySet<number>, max: number): Int32Array {
+  const positions: number[] = [];
+  for (let i = 0; i < inputIds.length; i++) if (attentionMask[i] !== 0 && !excluded.has(inputIds[i])) positions.push(i);
+  if (positions.length <= max) return Int32Array.from(positions);
+  return Int32Array.from({ length: max }, (_, k) => positions[Math.floor((k * positions.length) / max)]);
 }
 
 /** The weighted mean over the pairs of (cos_student − cos_teacher)²; 0 for a batch without pairs. */
