@@ -11,6 +11,7 @@
  * (so documents are sampled in proportion to their length, as there), the document chunked from its
  * start as the original chunks it, all with a seeded `Rng`: the data position is the generator's state.
  */
+import type { BertTokenizer } from '../tokenize/bert-tokenizer.js';
 import type { Rng } from '../train/rng.js';
 
 interface BertPretrainingOptions {
@@ -45,6 +46,18 @@ export interface SpecialIds {
   /** Ids below this are special tokens and never drawn as random replacements. */
   firstRegular: number;
   vocabSize: number;
+}
+
+/** A WordPiece tokenizer's special ids, with every special token (and [UNK]) below `firstRegular`. */
+export function specialIdsOf(tokenizer: Pick<BertTokenizer, 'clsTokenId' | 'sepTokenId' | 'maskTokenId' | 'padTokenId' | 'unkTokenId' | 'vocabSize'>): SpecialIds {
+  return {
+    cls: tokenizer.clsTokenId,
+    sep: tokenizer.sepTokenId,
+    mask: tokenizer.maskTokenId,
+    pad: tokenizer.padTokenId,
+    firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
+    vocabSize: tokenizer.vocabSize,
+  };
 }
 
 interface PretrainingInstance {

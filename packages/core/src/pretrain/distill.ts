@@ -26,7 +26,7 @@ import { gatherRows } from '../ops/gather-rows.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
-import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
+import { BertPretrainingData, specialIdsOf, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { meanDirectionShare } from './isotropy.js';
 import { batchTokenPositions, pairwiseSimilarityLoss, sameTokenPairs, sameTokenSimilarityLoss } from './same-token-pairs.js';
@@ -250,15 +250,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
   log(`teacher: ${teacher.config.numHiddenLayers} layers, hidden ${teacher.config.hiddenSize}; student: ${config.nLayers} layers (${start})`);
 
   const documents = tokenizeCorpus(settings.corpus, tokenizer);
-  const special = {
-    cls: tokenizer.clsTokenId,
-    sep: tokenizer.sepTokenId,
-    mask: tokenizer.maskTokenId,
-    pad: tokenizer.padTokenId,
-    firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
-    vocabSize: tokenizer.vocabSize,
-  };
-  const data = new BertPretrainingData(documents, special, { maxLength: settings.maxLength, maskedLmProb: settings.maskProb, maskReplacement: settings.maskReplacement });
+  const data = new BertPretrainingData(documents, specialIdsOf(tokenizer), { maxLength: settings.maxLength, maskedLmProb: settings.maskProb, maskReplacement: settings.maskReplacement });
 
   const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
   const initial = settings.initFrom ? studentCheckpoint(settings.initFrom, config, vocab) : initStudentFromTeacher(teacher.weights, teacher.config, config);

@@ -17,7 +17,7 @@ import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } fr
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
-import { BertPretrainingData, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
+import { BertPretrainingData, specialIdsOf, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
@@ -142,14 +142,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
   const documents = tokenizeCorpus(settings.corpus, tokenizer);
   const tokens = documents.reduce((n, d) => n + d.reduce((m, s) => m + s.length, 0), 0);
   log(`corpus: ${documents.length} documents, ${tokens} WordPieces (tokenised in ${((performance.now() - started) / 1000).toFixed(1)}s)`);
-  const special = {
-    cls: tokenizer.clsTokenId,
-    sep: tokenizer.sepTokenId,
-    mask: tokenizer.maskTokenId,
-    pad: tokenizer.padTokenId,
-    firstRegular: Math.max(tokenizer.clsTokenId, tokenizer.sepTokenId, tokenizer.maskTokenId, tokenizer.padTokenId, tokenizer.unkTokenId) + 1,
-    vocabSize: tokenizer.vocabSize,
-  };
+  const special = specialIdsOf(tokenizer);
   const data = new BertPretrainingData(documents, special, {
     maxLength: settings.maxLength,
     maskedLmProb: settings.maskProb,
