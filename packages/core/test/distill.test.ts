@@ -80,7 +80,13 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
       const s = bertForward(student, distilbertAsBert(config), { inputIds }).hiddenStates[0];
       expect(maxAbsDiff(s.arraySync(), t.arraySync())).toBeLessThan(1e-6);
     });
-    tf.dispose([...Object.values(student), ...Object.values(teacher.weights)]);
+    // Or from the teacher layers named: the last one here.
+    const fromLast = initStudentFromTeacher(teacher.weights, teacher.config, config, [1]);
+    expect(maxAbsDiff(fromLast['encoder.layer.0.output.dense.weight'].arraySync(), teacher.weights['encoder.layer.1.output.dense.weight'].arraySync())).toBe(0);
+    expect(maxAbsDiff(fromLast['encoder.layer.0.output.dense.weight'].arraySync(), student['encoder.layer.0.output.dense.weight'].arraySync())).toBeGreaterThan(0);
+    expect(() => initStudentFromTeacher(teacher.weights, teacher.config, config, [2])).toThrow(/teacher layers 2: the student needs 1 of the teacher's layers 0–1/);
+    expect(() => initStudentFromTeacher(teacher.weights, teacher.config, config, [0, 1])).toThrow(/teacher layers 0,1: the student needs 1 of/);
+    tf.dispose([...Object.values(student), ...Object.values(fromLast), ...Object.values(teacher.weights)]);
   });
 
   it('lowers its losses, writes a DistilBERT folder that loads, and resumes bit for bit', async () => {
@@ -160,6 +166,11 @@ describeShared(['fixtures', 'tiny-bert'], 'wb distill from tiny-bert', () => {
     expect(Object.keys(isoSteps[0].parts).sort()).toEqual(['ce', 'cos', 'isotropy', 'mlm']);
     expect(mean((r) => r.parts.isotropy, isoSteps.slice(-4))).toBeLessThan(mean((r) => r.parts.isotropy, isoSteps.slice(0, 4)));
     expect(JSON.parse(readFileSync(join(root, 'isotropic', 'training.json'), 'utf8'))).toMatchObject({ settings: { isotropyWeight: 20 }, finalLoss: { isotropy: expect.any(Number) } });
+    const fromLast = await distill(join(root, 'from-last'), { ...settings, teacherLayers: [1], steps: 2 });
+    expect(JSON.parse(readFileSync(join(root, 'from-last', 'training.json'), 'utf8'))).toMatchObject({ settings: { teacherLayers: [1] }, student: { layers: 1, fromTeacherLayers: [1] } });
+    tf.dispose(Object.values(fromLast.trainer.options.params));
+    await expect(distill(join(root, 'two-ways'), { ...settings, teacherLayers: [1], initFrom: straight })).rejects.toThrow(/--teacher-layers starts a student from the teacher; --init-from continues one/);
+    await expect(distill(join(root, 'disagree'), { ...settings, teacherLayers: [1], layers: 2 })).rejects.toThrow(/--layers 2 and --teacher-layers 1 disagree/);
     await expect(distill(join(root, 'deeper'), { ...settings, initFrom: straight, layers: 2 })).rejects.toThrow(/--init-from .*: nLayers 1, the student needs 2/);
     const otherVocab = join(root, 'other-vocab');
     mkdirSync(otherVocab);

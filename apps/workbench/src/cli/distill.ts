@@ -1,7 +1,7 @@
 /** `wb distill`: a DistilBERT student from a BERT teacher (Sanh et al. 2019), resumable (`--resume`). */
 import { Command } from 'commander';
 import { DISTILL_DEFAULTS, distill, SIMILARITY_BATCH_TOKENS } from '@wb/core/node';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, probability } from './args.js';
+import { nonNegativeInt, nonNegativeNumber, numberList, positiveInt, positiveNumber, probability } from './args.js';
 import { asTrainingRun, MASK_REPLACEMENT_HELP, maskReplacement, WORKERS_HELP } from './training-run.js';
 
 export function distillCommand(): Command {
@@ -12,6 +12,7 @@ export function distillCommand(): Command {
     .requiredOption('--corpus <dir>', 'corpus folder of .txt files (one sentence per line, blank lines between documents)')
     .requiredOption('--out <dir>', 'output folder (model, vocab, loss.csv, train-state/; training.json when done)')
     .option('--layers <n>', "student layers (default: half the teacher's)", positiveInt)
+    .option('--teacher-layers <list>', "the teacher layers that start the student's, e.g. 1,3 (default: every other one from 0, as Sanh et al.; sets the student's depth)", numberList)
     .option('--max-length <n>', 'tokens per example', positiveInt, d.maxLength)
     .option('--batch-size <n>', 'examples per batch', positiveInt, d.batchSize)
     .option('--accumulation <n>', 'batches per update (gradient accumulation)', positiveInt, d.accumulation)

@@ -36,8 +36,10 @@ import { vocabLines } from '../tokenize/bert-tokenizer.js';
 export interface DistillSettings extends OptimizerSettings {
   teacher: string;
   corpus: string;
-  /** Student layers (default: half the teacher's, rounded up). */
+  /** Student layers (default: half the teacher's, rounded up; or as many as `teacherLayers`). */
   layers?: number;
+  /** The teacher layer that starts each student layer (default: every other one from 0, as Sanh et al.). */
+  teacherLayers?: number[];
   maxLength: number;
   maskProb: number;
   maskReplacement: MaskReplacement;
@@ -113,19 +115,33 @@ export function studentConfig(teacher: BertConfig, layers = Math.ceil(teacher.nu
   };
 }
 
+/** Sanh et al.'s choice of teacher layers for the student's: every `stride`-th from 0 (every other one when the student is half as deep). */
+export function everyOtherTeacherLayer(teacherLayers: number, studentLayers: number): number[] {
+  const stride = Math.floor(teacherLayers / studentLayers);
+  return Array.from({ length: studentLayers }, (_, i) => i * stride);
+}
+
 /**
  * The student's weights (BERT names, see distilbert.ts): embeddings and MLM head copied, student
- * layer i from teacher layer `i · stride` (every other layer when the student is half as deep).
+ * layer i from teacher layer `fromLayers[i]` (by default every other one, from 0).
  */
-export function initStudentFromTeacher(teacher: BertWeights, teacherConfig: BertConfig, student: DistilBertConfig): BertWeights {
+export function initStudentFromTeacher(
+  teacher: BertWeights,
+  teacherConfig: BertConfig,
+  student: DistilBertConfig,
+  fromLayers = everyOtherTeacherLayer(teacherConfig.numHiddenLayers, student.nLayers),
+): BertWeights {
   if (!teacher['cls.predictions.transform.dense.weight']) throw new Error('the teacher needs its masked-LM head (BertForMaskedLM or BertForPreTraining)');
-  const stride = Math.floor(teacherConfig.numHiddenLayers / student.nLayers);
+  if (fromLayers.length !== student.nLayers || fromLayers.some((l) => !Number.isInteger(l) || l < 0 || l >= teacherConfig.numHiddenLayers)) {
+    throw new Error(`teacher layers ${fromLayers.join(',')}: the student needs ${student.nLayers} of the teacher's layers 0–${teacherConfig.numHiddenLayers - 1}`);
+  }
   const weights: BertWeights = {};
   for (const [name, t] of Object.entries(teacher)) {
     const layer = /^encoder\.layer\.(\d+)\.(.*)$/.exec(name);
     if (layer) {
-      const from = Number(layer[1]);
-      if (from % stride === 0 && from / stride < student.nLayers) weights[`encoder.layer.${from / stride}.${layer[2]}`] = t.clone();
+      fromLayers.forEach((from, i) => {
+        if (from === Number(layer[1])) weights[`encoder.layer.${i}.${layer[2]}`] = t.clone();
+      });
     } else if (name.startsWith('embeddings.') && name !== ZERO_TYPES) {
       weights[name] = t.clone();
     } else if (/^cls\.predictions\.(transform\.|bias$|decoder\.weight$)/.test(name)) {
@@ -240,12 +256,16 @@ export async function distill(outDir: string, settings: DistillSettings, options
   const log = options.onLog ?? (() => {});
   const teacher = loadBertCheckpoint(settings.teacher);
   const tokenizer = loadBertTokenizer(teacher.dir);
-  const config = studentConfig(teacher.config, settings.layers);
+  if (settings.teacherLayers && settings.layers !== undefined && settings.layers !== settings.teacherLayers.length) {
+    throw new Error(`--layers ${settings.layers} and --teacher-layers ${settings.teacherLayers.join(',')} disagree: the student has one layer per teacher layer named`);
+  }
+  if (settings.teacherLayers && settings.initFrom) throw new Error('--teacher-layers starts a student from the teacher; --init-from continues one: give one of them');
+  const config = studentConfig(teacher.config, settings.teacherLayers?.length ?? settings.layers);
   const student = distilbertAsBert(config);
   if (settings.maxLength > teacher.config.maxPositionEmbeddings) {
     throw new Error(`--max-length ${settings.maxLength} is more than the teacher's ${teacher.config.maxPositionEmbeddings} positions`);
   }
-  const fromTeacherLayers = Array.from({ length: config.nLayers }, (_, i) => i * Math.floor(teacher.config.numHiddenLayers / config.nLayers));
+  const fromTeacherLayers = settings.teacherLayers ?? everyOtherTeacherLayer(teacher.config.numHiddenLayers, config.nLayers);
   const start = settings.initFrom ? `continuing ${settings.initFrom}` : `from teacher layers ${fromTeacherLayers.join(', ')}`;
   log(`teacher: ${teacher.config.numHiddenLayers} layers, hidden ${teacher.config.hiddenSize}; student: ${config.nLayers} layers (${start})`);
 
@@ -253,7 +273,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
   const data = new BertPretrainingData(documents, specialIdsOf(tokenizer), { maxLength: settings.maxLength, maskedLmProb: settings.maskProb, maskReplacement: settings.maskReplacement });
 
   const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
-  const initial = settings.initFrom ? studentCheckpoint(settings.initFrom, config, vocab) : initStudentFromTeacher(teacher.weights, teacher.config, config);
+  const initial = settings.initFrom ? studentCheckpoint(settings.initFrom, config, vocab) : initStudentFromTeacher(teacher.weights, teacher.config, config, fromTeacherLayers);
   const params = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, name !== ZERO_TYPES)]));
   tf.dispose(Object.values(initial));
   const lossSettings: DistillLossSettings = {
