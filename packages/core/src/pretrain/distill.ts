@@ -24,7 +24,7 @@ import { bertForward, mlmLogits, type BertConfig, type BertWeights } from '../mo
 import { distilbertAsBert, distilbertConfigToJson, distilbertTensorsToStore, type DistilBertConfig } from '../models/distilbert.js';
 import { gatherRows } from '../ops/gather-rows.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
-import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
 import { optimizerOptions, Trainer, type LossOutput, type OptimizerSettings } from '../train/trainer.js';
 import { BertPretrainingData, specialIdsOf, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
@@ -89,6 +89,9 @@ export const DISTILL_DEFAULTS: Omit<DistillSettings, 'teacher' | 'corpus'> = {
   alphaSimBatch: 0,
   isotropyWeight: 0,
 };
+
+/** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
+const SETTINGS_ADDED_LATER = ['alphaSim', 'alphaSimBatch', 'isotropyWeight'] as const;
 
 /** Tokens per batch that the whole-batch similarity compares (a million pairs). */
 export const SIMILARITY_BATCH_TOKENS = 1024;
@@ -191,6 +194,7 @@ function distillationLoss(
   const inputIds = tf.tensor2d(data.inputIds, shape, 'int32');
   const attentionMask = tf.tensor2d(data.attentionMask, shape, 'float32');
   const outputs = bertForward(student, config, { inputIds, attentionMask });
+  const special = new Set(settings.specialTokens);
   const hidden = tf.reshape(outputs.lastHiddenState, [-1, config.hiddenSize]) as tf.Tensor2D;
   const logits = mlmLogits(student, config, gatherRows(hidden, tf.tensor1d(data.maskedIndices, 'int32'))) as tf.Tensor2D;
   const t = settings.temperature;
@@ -212,11 +216,11 @@ function distillationLoss(
   const terms = [tf.mul(soft, settings.alphaCe), tf.mul(mlm, settings.alphaMlm), tf.mul(cos, settings.alphaCos)];
   const parts: Record<string, tf.Scalar> = { ce: soft, mlm, cos };
   if (settings.alphaSim > 0) {
-    parts.sim = sameTokenSimilarityLoss(hidden, teacherHidden, sameTokenPairs(data.inputIds, data.attentionMask, new Set(settings.specialTokens)));
+    parts.sim = sameTokenSimilarityLoss(hidden, teacherHidden, sameTokenPairs(data.inputIds, data.attentionMask, special));
     terms.push(tf.mul(parts.sim, settings.alphaSim));
   }
   if (settings.alphaSimBatch > 0) {
-    const positions = batchTokenPositions(data.inputIds, data.attentionMask, new Set(settings.specialTokens), SIMILARITY_BATCH_TOKENS);
+    const positions = batchTokenPositions(data.inputIds, data.attentionMask, special, SIMILARITY_BATCH_TOKENS);
     parts.simBatch = pairwiseSimilarityLoss(hidden, teacherHidden, positions);
     terms.push(tf.mul(parts.simBatch, settings.alphaSimBatch));
   }
@@ -303,16 +307,7 @@ export async function distill(outDir: string, settings: DistillSettings, options
     ...optimizerOptions(settings),
   });
   const { workers, ...trainingSettings } = settings;
-  // Runs saved before alphaSim, alphaSimBatch and isotropyWeight existed recorded nothing for them, and ran as 0 does.
-  const recorded = {
-    ...trainingSettings,
-    teacher: undefined,
-    corpus: undefined,
-    layers: config.nLayers,
-    alphaSim: settings.alphaSim || undefined,
-    alphaSimBatch: settings.alphaSimBatch || undefined,
-    isotropyWeight: settings.isotropyWeight || undefined,
-  };
+  const recorded = { ...trainingSettings, teacher: undefined, corpus: undefined, layers: config.nLayers };
   const saveModel = () => {
     writeFileAtomic(join(outDir, 'config.json'), JSON.stringify(distilbertConfigToJson(config), null, 2) + '\n');
     writeFileAtomic(join(outDir, 'model.safetensors'), writeSafetensors(distilbertTensorsToStore(params), { metadata: { format: 'pt' } }));
@@ -322,14 +317,21 @@ export async function distill(outDir: string, settings: DistillSettings, options
       JSON.stringify({ tokenizer_class: 'DistilBertTokenizer', do_lower_case: tokenizer.doLowerCase, model_max_length: config.maxPositionEmbeddings }, null, 2) + '\n',
     );
   };
-  if (!(await runTraining(trainer, outDir, recorded, saveModel, options))) {
+  const legacySettings = unrecordedAtDefault(settings, DISTILL_DEFAULTS, SETTINGS_ADDED_LATER);
+  if (!(await runTraining(trainer, outDir, recorded, saveModel, { ...options, legacySettings }))) {
     tf.dispose(Object.values(teacher.weights));
     return { stopped: true, trainer, config };
   }
 
-  const mean = (pick: (r: { loss: number; parts: Record<string, number> }) => number) => meanOfLastSteps(trainer.state.history, pick);
+  // Every loss the run logged (the three of Sanh et al. and the optional ones it was given), over its last steps.
+  const history = trainer.state.history;
+  const partNames = Object.keys(history.at(-1)?.parts ?? {});
+  const finalLoss = Object.fromEntries([
+    ['total', meanOfLastSteps(history, (r) => r.loss)],
+    ...partNames.map((name) => [name, meanOfLastSteps(history, (r) => r.parts[name])]),
+  ]);
   const summary = {
-    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, { total: mean((r) => r.loss), ce: mean((r) => r.parts.ce), mlm: mean((r) => r.parts.mlm), cos: mean((r) => r.parts.cos), ...(settings.alphaSim > 0 ? { sim: mean((r) => r.parts.sim) } : {}), ...(settings.alphaSimBatch > 0 ? { simBatch: mean((r) => r.parts.simBatch) } : {}), ...(settings.isotropyWeight > 0 ? { isotropy: mean((r) => r.parts.isotropy) } : {}) }),
+    ...trainingSummary('DistilBertForMaskedLM', settings, trainer, finalLoss),
     student: settings.initFrom
       ? { layers: config.nLayers, initFrom: settings.initFrom }
       : { layers: config.nLayers, fromTeacherLayers },

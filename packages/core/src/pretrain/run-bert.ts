@@ -15,7 +15,7 @@ import { mimeticAttention, sinusoidalPositions } from './bert-init.js';
 import { BertTokenizer, vocabLines } from '../tokenize/bert-tokenizer.js';
 import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } from '../train/trainer.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
-import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
 import { BertPretrainingData, specialIdsOf, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
@@ -168,11 +168,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
   });
   const { evalCorpus, evalEvery, workers, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined, vocab: undefined, vocabSha: vocabSha(vocabText) };
-  // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
   // initFrom is recorded as given (a path): resuming checks that the run continues the same start.
-  const unrecordedAtDefault = Object.fromEntries(
-    SETTINGS_ADDED_LATER.filter((key) => settings[key] === BERT_PRETRAIN_DEFAULTS[key]).map((key) => [key, undefined]),
-  );
   let evaluate: TrainingRunHooks['evaluate'];
   let heldOutSummary: Record<string, number | string> | undefined;
   if (evalCorpus) {
@@ -189,7 +185,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
     };
   }
   const saveModel = () => saveBertCheckpoint(outDir, { config, weights: params, vocab });
-  const hooks = { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText), ...unrecordedAtDefault } };
+  const hooks = { ...options, evaluate, legacySettings: { vocabSha: legacyVocabFnv(vocabText), ...unrecordedAtDefault(settings, BERT_PRETRAIN_DEFAULTS, SETTINGS_ADDED_LATER) } };
   if (!(await runTraining(trainer, outDir, recorded, saveModel, hooks))) return { stopped: true, trainer, config };
 
   const mean = (pick: (r: StepRecord) => number) => meanOfLastSteps(trainer.state.history, pick);

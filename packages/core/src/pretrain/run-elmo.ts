@@ -19,7 +19,7 @@ import { elmoNames, elmoVariables, initElmoWeights } from '../models/elmo/weight
 import { wordLayers } from '../models/elmo/bilm.js';
 import { Trainer, type LossOutput, type StepRecord } from '../train/trainer.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
-import { meanOfLastSteps, runTraining, trainingSummary, type TrainingRunHooks } from '../train/run.js';
+import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
 import { BertWordTeacher, initDistillationHead, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
@@ -223,10 +223,6 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
   });
   const { evalCorpus, evalEvery, workers, ...trainingSettings } = settings;
   const recorded = { ...trainingSettings, corpus: undefined };
-  // Runs saved before a setting existed recorded nothing for it, and ran as its default does today.
-  const unrecordedAtDefault = Object.fromEntries(
-    SETTINGS_ADDED_LATER.filter((key) => settings[key] === ELMO_PRETRAIN_DEFAULTS[key]).map((key) => [key, undefined]),
-  );
   let evaluate: TrainingRunHooks['evaluate'];
   let heldOutSummary: Record<string, number | string> | undefined;
   let heldOut: ElmoLmBatch[] = [];
@@ -249,7 +245,7 @@ export async function pretrainElmo(outDir: string, requested: ElmoPretrainSettin
     await saveElmo({ options: options_, weights: model }, outDir, { safetensors: false });
     writeFileAtomic(join(outDir, 'vocab.txt'), vocab.join('\n') + '\n');
   };
-  const finished = await runTraining(trainer, outDir, recorded, saveModel, { ...options, evaluate, legacySettings: unrecordedAtDefault });
+  const finished = await runTraining(trainer, outDir, recorded, saveModel, { ...options, evaluate, legacySettings: unrecordedAtDefault(settings, ELMO_PRETRAIN_DEFAULTS, SETTINGS_ADDED_LATER) });
   tf.dispose(heldOut.map((b) => b.charIds));
   teacher?.dispose();
   if (!finished) return { stopped: true, trainer };

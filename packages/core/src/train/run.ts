@@ -29,6 +29,14 @@ export interface TrainingRunHooks {
 }
 
 /**
+ * The `legacySettings` for settings added to a run after some runs were saved: those runs recorded
+ * nothing for them and ran as their defaults do, so they resume while each such setting is at its default.
+ */
+export function unrecordedAtDefault<S extends object>(settings: S, defaults: Partial<S>, addedLater: readonly (keyof S & string)[]): Record<string, undefined> {
+  return Object.fromEntries(addedLater.filter((key) => settings[key] === defaults[key]).map((key) => [key, undefined]));
+}
+
+/**
  * Runs `trainer` to its last step; false when `stopAfter` stopped it first. `saveModel` writes the
  * current weights as a model folder into `outDir`; it runs at every checkpoint, the last one included.
  * The trainer's gradient helpers, if any, are closed when it returns or throws.
