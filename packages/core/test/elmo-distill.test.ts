@@ -8,7 +8,7 @@ import { initBackend } from '../src/backend.js';
 import '../src/train/gradients.js';
 import { saveBertCheckpoint } from '../src/checkpoint/model-folder.js';
 import { BERT_DEFAULTS, bertForward, initBertWeights, type BertConfig } from '../src/models/bert.js';
-import { BertWordTeacher, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
+import { BertWordTeacher, perDirectionSimilarityLoss, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from '../src/pretrain/elmo-distill.js';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'bank', 'river', 'cup', '##board', 'of', '.'];
 let teacherDir: string;
@@ -98,6 +98,22 @@ describe('similarityDistillationLoss', () => {
     expect(similarityDistillationLoss(scaled, targets).dataSync()[0]).toBeCloseTo(expected, 5);
     const [grad] = tf.grads((s: tf.Tensor) => similarityDistillationLoss(s as tf.Tensor3D, targets))([student]);
     expect(Array.from(grad.dataSync()).slice(4, 6)).toEqual([0, 0]);
+  });
+});
+
+describe('perDirectionSimilarityLoss', () => {
+  it("is the mean of the similarity loss on the forward half and on the backward half, not the loss on the whole", () => {
+    // 4 wide: forward half [a, b], backward half [c, d]; three marked words and one padding row.
+    const forward = [[1, 0], [0, 1], [7, 7], [1, 1]];
+    const backward = [[1, 0], [1, 0.1], [7, 7], [0, 1]];
+    const student = tf.tensor3d([forward.map((f, i) => [...f, ...backward[i]])]);
+    const targets = { vectors: tf.tensor3d([[[1, 0, 0], [1, 0, 0], [0, 0, 0], [0, 1, 0]]]), mask: tf.tensor2d([[1, 1, 0, 1]]), rows: [0, 1, 3] };
+    const halves = [forward, backward].map((half) => similarityDistillationLoss(tf.tensor3d([half]), targets).dataSync()[0]);
+    const loss = perDirectionSimilarityLoss(student, targets).dataSync()[0];
+    expect(loss).toBeCloseTo((halves[0] + halves[1]) / 2, 6);
+    expect(Math.abs(loss - similarityDistillationLoss(student, targets).dataSync()[0])).toBeGreaterThan(0.01);
+    const [grad] = tf.grads((s: tf.Tensor) => perDirectionSimilarityLoss(s as tf.Tensor3D, targets))([student]);
+    expect(Array.from(grad.dataSync()).slice(8, 12)).toEqual([0, 0, 0, 0]);
   });
 });
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { loadBert, loadBertCheckpoint, readModelTensors } from '../src/load.js';
 import { BERT_DEFAULTS, initBertWeights } from '../src/models/bert.js';
-import { BertPretrainingData } from '../src/pretrain/bert-data.js';
+import { BertPretrainingData, wordPieceContinuations } from '../src/pretrain/bert-data.js';
 import { bertPretrainingLoss } from '../src/pretrain/bert-loss.js';
 import { meanDirectionShare } from '../src/pretrain/isotropy.js';
 import { subsamplingMaskWeights } from '../src/pretrain/mask-weights.js';
@@ -94,6 +94,39 @@ describe('BertPretrainingData', () => {
       expect(x.maskedPositions.length).toBe(Math.min(heavy.maxPredictions, Math.max(1, Math.round(x.ids.length * 0.4))));
       expect(x.maskedLabels.every((id) => id === 5)).toBe(true);
     }
+  });
+
+  it('with wordContinuation chooses whole words: a masked piece has every piece of its word masked', () => {
+    // Ids 500–999 continue the word before them (## pieces), so the synthetic words are 1–n pieces long.
+    const continuation = Uint8Array.from({ length: SPECIAL.vocabSize }, (_, id) => (id >= 500 ? 1 : 0));
+    const words = new BertPretrainingData(syntheticDocuments(), SPECIAL, { maxLength: 64, maskedLmProb: 0.3, maskReplacement: 'mask', wordContinuation: continuation });
+    const rng = new Rng(6);
+    let chosen = 0;
+    let budget = 0;
+    let splitWordsMasked = 0;
+    for (let n = 0; n < 500; n++) {
+      const x = words.instance(rng);
+      const original = [...x.ids];
+      x.maskedPositions.forEach((p, k) => (original[p] = x.maskedLabels[k]));
+      const masked = new Set(x.maskedPositions);
+      const continues = (p: number) => p > 0 && continuation[original[p]] === 1 && original[p - 1] !== SPECIAL.cls && original[p - 1] !== SPECIAL.sep;
+      for (const p of x.maskedPositions) {
+        if (continues(p)) expect(masked.has(p - 1), `piece ${p} masked without the piece before it`).toBe(true);
+        if (p + 1 < original.length && continues(p + 1)) expect(masked.has(p + 1), `piece ${p} masked without the piece after it`).toBe(true);
+        if (continues(p)) splitWordsMasked++;
+      }
+      const count = Math.min(words.maxPredictions, Math.max(1, Math.round(x.ids.length * 0.3)));
+      expect(x.maskedPositions.length).toBeLessThanOrEqual(count);
+      chosen += x.maskedPositions.length;
+      budget += count;
+    }
+    expect(splitWordsMasked).toBeGreaterThan(1000);
+    // Words that would overshoot are skipped and shorter ones still fill in, so the budget is nearly spent.
+    expect(chosen / budget).toBeGreaterThan(0.97);
+  });
+
+  it('wordPieceContinuations flags the ## pieces of a vocabulary', () => {
+    expect([...wordPieceContinuations(['[PAD]', 'bre', '##ad', '#', '##'])]).toEqual([0, 0, 1, 0, 1]);
   });
 
   it('subsamplingMaskWeights is min(1, sqrt(t / frequency)) per id, 1 for ids never seen', () => {
@@ -215,6 +248,7 @@ describe('pretrainBert', () => {
     maskProb: 0.15,
     maskReplacement: 'bert',
     maskSubsample: 0,
+    wholeWordMask: false,
     nspWeight: 1,
     neighborWeight: 0,
     isotropyWeight: 0,
@@ -333,6 +367,16 @@ describe('pretrainBert', () => {
     expect(JSON.parse(readFileSync(join(root, 'mask-subsampled', 'training.json'), 'utf8')).settings.maskSubsample).toBe(1e-2);
   });
 
+  it('with wholeWordMask, the pieces of split words are masked together: another run, recorded as such', async () => {
+    // A vocabulary that splits two words into pieces (count ##ed, tw ##ice), so whole words differ from single tokens.
+    const splitVocab = join(root, 'vocab-split.txt');
+    writeFileSync(splitVocab, [...vocab.filter((w) => w !== 'counted' && w !== 'twice'), 'count', '##ed', 'tw', '##ice'].join('\n') + '\n');
+    const pieces = await pretrainBert(join(root, 'mask-pieces'), { ...settings, vocab: splitVocab, steps: 2 });
+    const words = await pretrainBert(join(root, 'mask-words'), { ...settings, vocab: splitVocab, steps: 2, wholeWordMask: true });
+    expect(words.trainer.state.history[0].loss).not.toBe(pieces.trainer.state.history[0].loss);
+    expect(JSON.parse(readFileSync(join(root, 'mask-words', 'training.json'), 'utf8')).settings.wholeWordMask).toBe(true);
+  });
+
   it('refuses to resume with different settings', async () => {
     const dir = join(root, 'changed');
     const statePath = join(dir, 'train-state', 'state.json');
@@ -340,13 +384,14 @@ describe('pretrainBert', () => {
     await expect(pretrainBert(dir, { ...settings, steps: 4, hidden: 16 }, { resume: true })).rejects.toThrow(/different settings.*hidden: was 32, now 16/);
     // Every setting is recorded, the defaults too.
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
-    expect(saved.settings).toMatchObject({ positionInit: 'normal', attentionInit: 'normal', neighborWeight: 0, maskSubsample: 0 });
+    expect(saved.settings).toMatchObject({ positionInit: 'normal', attentionInit: 'normal', neighborWeight: 0, maskSubsample: 0, wholeWordMask: false });
     // A run saved before the init settings existed (none recorded) started from BERT's init: it resumes
     // with the defaults and refuses another init or masking.
-    for (const key of ['positionInit', 'attentionInit', 'neighborWeight', 'maskSubsample']) delete saved.settings[key];
+    for (const key of ['positionInit', 'attentionInit', 'neighborWeight', 'maskSubsample', 'wholeWordMask']) delete saved.settings[key];
     writeFileSync(statePath, JSON.stringify(saved));
     await expect(pretrainBert(dir, { ...settings, steps: 4, attentionInit: 'mimetic' }, { resume: true })).rejects.toThrow(/different settings \(attentionInit: was undefined, now "mimetic"\)/);
     await expect(pretrainBert(dir, { ...settings, steps: 4, maskSubsample: 1e-2 }, { resume: true })).rejects.toThrow(/different settings \(maskSubsample: was undefined, now 0.01\)/);
+    await expect(pretrainBert(dir, { ...settings, steps: 4, wholeWordMask: true }, { resume: true })).rejects.toThrow(/different settings \(wholeWordMask: was undefined, now true\)/);
     const resumed = await pretrainBert(dir, { ...settings, steps: 4 }, { resume: true });
     expect(resumed.trainer.state.step).toBe(4);
   });

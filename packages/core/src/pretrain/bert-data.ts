@@ -3,8 +3,8 @@
  * document packed up to a target length (10% of the time a shorter random one), cut in two at a
  * random sentence boundary; half the time segment B is the real continuation, half the time text
  * from a random other document (NSP label 1); the pair trimmed from a random end of the longer
- * segment; then 15% of the tokens (never [CLS]/[SEP]) chosen for the masked LM: 80% become [MASK],
- * 10% a random token, 10% stay.
+ * segment; then 15% of the tokens (never [CLS]/[SEP]; optionally whole words) chosen for the masked LM:
+ * 80% become [MASK], 10% a random token, 10% stay.
  *
  * One difference, for exact resumption: the original materialises `dupe_factor` shuffled passes over
  * the corpus; here each example is the chunk holding a sentence drawn uniformly from the whole corpus
@@ -34,6 +34,13 @@ interface BertPretrainingOptions {
    * without it every position is equally likely, as in BERT.
    */
   maskWeights?: Float32Array;
+  /**
+   * Whole-word masking (Google's `--do_whole_word_mask`, Hugging Face's DataCollatorForWholeWordMask):
+   * 1 for each id that continues the word before it (WordPiece's `##` pieces), so that a word's
+   * pieces are chosen together and a model never fills `##ad` by reading `bre` beside it. With
+   * `maskWeights` a word's weight is the mean of its pieces'.
+   */
+  wordContinuation?: Uint8Array;
 }
 
 export type MaskReplacement = 'bert' | 'mask';
@@ -95,6 +102,7 @@ export class BertPretrainingData {
   readonly maskReplacement: MaskReplacement;
   readonly neighborProb: number;
   readonly maskWeights: Float32Array | undefined;
+  readonly wordContinuation: Uint8Array | undefined;
   /** (document, sentence) of every sentence, to start examples uniformly over the corpus. */
   private readonly sentenceIndex: Array<[number, number]> = [];
 
@@ -111,6 +119,7 @@ export class BertPretrainingData {
     this.maskReplacement = options.maskReplacement ?? 'bert';
     this.neighborProb = options.neighborProb ?? 0;
     this.maskWeights = options.maskWeights;
+    this.wordContinuation = options.wordContinuation;
     documents.forEach((doc, d) => doc.forEach((sentence, s) => sentence.length > 0 && this.sentenceIndex.push([d, s])));
     if (documents.length < 2 || this.sentenceIndex.length < 2) {
       throw new Error('pretraining data needs at least two documents with text (NSP draws random segments from other documents)');
@@ -158,12 +167,29 @@ export class BertPretrainingData {
     return { ids, tokenTypeIds, nextSentenceLabel: isRandomNext ? 1 : 0, maskedPositions, maskedLabels };
   }
 
-  /** create_masked_lm_predictions: choose positions, then 80% [MASK] / 10% random / 10% kept (or always [MASK]). Mutates ids. */
+  /**
+   * create_masked_lm_predictions: order the candidates (single positions, or whole words) at random,
+   * take them in that order while they fit the budget, then 80% [MASK] / 10% random / 10% kept (or
+   * always [MASK]) per position. Mutates ids.
+   */
   private mask(ids: number[], rng: Rng): { maskedPositions: number[]; maskedLabels: number[] } {
-    const candidates: number[] = [];
-    ids.forEach((id, i) => id !== this.special.cls && id !== this.special.sep && candidates.push(i));
+    const candidates: number[][] = [];
+    ids.forEach((id, i) => {
+      if (id === this.special.cls || id === this.special.sep) return;
+      const previous = candidates.at(-1);
+      if (this.wordContinuation?.[id] && previous?.at(-1) === i - 1) previous.push(i);
+      else candidates.push([i]);
+    });
     const count = Math.min(this.maxPredictions, Math.max(1, Math.round(ids.length * this.maskedLmProb)));
-    const chosen = (this.maskWeights ? weightedSample(candidates, count, (i) => this.maskWeights![ids[i]], rng) : rng.shuffle(candidates).slice(0, count)).sort((a, b) => a - b);
+    const weights = this.maskWeights;
+    const ordered = weights ? weightedSample(candidates, (word) => word.reduce((sum, i) => sum + weights[ids[i]], 0) / word.length, rng) : rng.shuffle(candidates);
+    const chosen: number[] = [];
+    for (const word of ordered) {
+      if (chosen.length >= count) break;
+      // As the original: a word that would overshoot the budget is skipped, a shorter one may still fit.
+      if (chosen.length + word.length <= count) chosen.push(...word);
+    }
+    chosen.sort((a, b) => a - b);
     const maskedLabels = chosen.map((i) => ids[i]);
     for (const i of chosen) {
       if (this.maskReplacement === 'mask' || rng.next() < 0.8) ids[i] = this.special.mask;
@@ -230,11 +256,16 @@ function truncatePair(a: number[], b: number[], maxTokens: number, rng: Rng): vo
 }
 
 /**
- * `count` of `items` without replacement, each drawn with probability proportional to its weight
- * among those left (Efraimidis & Spirakis 2006: the smallest keys Exp(1) / weight).
+ * `items` in a random order in which each comes next with probability proportional to its weight
+ * among those left (Efraimidis & Spirakis 2006: ascending keys Exp(1) / weight).
  */
-function weightedSample(items: readonly number[], count: number, weight: (item: number) => number, rng: Rng): number[] {
+function weightedSample<T>(items: readonly T[], weight: (item: T) => number, rng: Rng): T[] {
   const keyed = items.map((item) => ({ item, key: -Math.log(1 - rng.next()) / weight(item) }));
   keyed.sort((a, b) => a.key - b.key);
-  return keyed.slice(0, count).map(({ item }) => item);
+  return keyed.map(({ item }) => item);
+}
+
+/** 1 for each vocabulary entry that continues the word before it (WordPiece's `##` pieces). */
+export function wordPieceContinuations(vocab: readonly string[]): Uint8Array {
+  return Uint8Array.from(vocab, (token) => (token.startsWith('##') ? 1 : 0));
 }

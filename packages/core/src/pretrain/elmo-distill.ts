@@ -133,6 +133,20 @@ export function similarityDistillationLoss(student: tf.Tensor3D, targets: WordTa
 }
 
 /**
+ * The similarity loss asked of each direction's half of the layer ([forward; backward]) on its own,
+ * averaged. A whole vector's cosine is about the mean of its halves' (their norms are close), so the
+ * loss on the whole can be met by a backward half that overshoots the teacher's cosines while the
+ * forward half, which has read only the words before, stays behind; this one asks both.
+ */
+export function perDirectionSimilarityLoss(student: tf.Tensor3D, targets: WordTargets): tf.Scalar {
+  const half = student.shape[2] / 2;
+  return tf.tidy(() => {
+    const [forward, backward] = tf.split(student, [half, half], 2) as [tf.Tensor3D, tf.Tensor3D];
+    return tf.div(tf.add(similarityDistillationLoss(forward, targets), similarityDistillationLoss(backward, targets)), 2) as tf.Scalar;
+  });
+}
+
+/**
  * The similarity loss restricted to what a sense gap compares: (cos_student − cos_teacher)² over
  * the pairs of uses of one word in the batch (case folded; its first 8 uses), each word counting
  * once (`sameTokenPairs`). Over all pairs of a batch's words, as similarityDistillationLoss does, the

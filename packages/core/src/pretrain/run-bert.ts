@@ -17,7 +17,7 @@ import { optimizerOptions, Trainer, type OptimizerSettings, type StepRecord } fr
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
 import { legacyVocabFnv, vocabSha } from '../train/state-files.js';
-import { BertPretrainingData, specialIdsOf, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
+import { BertPretrainingData, specialIdsOf, wordPieceContinuations, type MaskReplacement, type PretrainingBatch } from './bert-data.js';
 import { bertPretrainingLoss } from './bert-loss.js';
 import { evaluateHeldOutMlm, heldOutBertBatches, unigramBaseline } from './bert-eval.js';
 import { readCorpus } from './corpus.js';
@@ -40,6 +40,8 @@ export interface BertPretrainSettings extends OptimizerSettings {
    * mask-weights.ts), so frequent tokens are masked less often; 0 draws them uniformly, as BERT.
    */
   maskSubsample: number;
+  /** Choose a word's WordPieces together for the masked LM (whole-word masking; see bert-data.ts). */
+  wholeWordMask: boolean;
   nspWeight: number;
   /**
    * Weight of the auxiliary next-token loss (see bertPretrainingLoss); 0 is BERT's objective. The
@@ -93,6 +95,7 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
   maskProb: 0.15,
   maskReplacement: 'bert',
   maskSubsample: 0,
+  wholeWordMask: false,
   nspWeight: 1,
   neighborWeight: 0,
   isotropyWeight: 0,
@@ -101,7 +104,7 @@ export const BERT_PRETRAIN_DEFAULTS: Omit<BertPretrainSettings, 'corpus' | 'voca
 };
 
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
-const SETTINGS_ADDED_LATER = ['neighborWeight', 'isotropyWeight', 'positionInit', 'attentionInit', 'maskSubsample'] as const;
+const SETTINGS_ADDED_LATER = ['neighborWeight', 'isotropyWeight', 'positionInit', 'attentionInit', 'maskSubsample', 'wholeWordMask'] as const;
 
 export type PositionInit = 'normal' | 'sinusoidal';
 export type AttentionInit = 'normal' | 'mimetic';
@@ -149,6 +152,7 @@ export async function pretrainBert(outDir: string, requested: BertPretrainSettin
     maskReplacement: settings.maskReplacement,
     neighborProb: settings.neighborWeight > 0 ? settings.maskProb : 0,
     maskWeights: settings.maskSubsample > 0 ? subsamplingMaskWeights(documents, tokenizer.vocabSize, settings.maskSubsample) : undefined,
+    wordContinuation: settings.wholeWordMask ? wordPieceContinuations(vocab) : undefined,
   });
 
   const weights = start?.weights ?? initialWeights(config, settings);

@@ -20,7 +20,7 @@ import { wordLayers } from '../models/elmo/bilm.js';
 import { Trainer, type LossOutput, type StepRecord } from '../train/trainer.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, initDistillationHead, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, perDirectionSimilarityLoss, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -77,6 +77,7 @@ export interface ElmoPretrainSettings {
   /**
    * 'cosine': each word's vector through a linear head against the teacher's (wordDistillationLoss);
    * 'similarity': the cosines between the batch's words against the teacher's (similarityDistillationLoss);
+   * 'similarity-per-direction': the same for the forward and the backward half apart (perDirectionSimilarityLoss);
    * 'same-word': the same, between the uses of one word only, each word counting once (sameWordDistillationLoss).
    */
   distillLoss: DistillLoss;
@@ -116,7 +117,7 @@ export const ELMO_PRETRAIN_DEFAULTS: Omit<ElmoPretrainSettings, 'corpus'> = {
 /** Settings that runs saved by earlier versions do not record (see `loadTrainingState`'s legacy values). */
 const SETTINGS_ADDED_LATER = ['distillWeight', 'distillLoss', 'headWarmup', 'accumulation'] as const;
 
-export type DistillLoss = 'cosine' | 'similarity' | 'same-word';
+export type DistillLoss = 'cosine' | 'similarity' | 'similarity-per-direction' | 'same-word';
 
 /** The linear map from ELMo's top layer to the teacher's width; trained with the rest, never saved. */
 const DISTILL_HEAD = { weight: 'distill/W', bias: 'distill/b' } as const;
@@ -302,7 +303,9 @@ function elmoTrainingLoss(options: ElmoOptions, negatives: number, distill?: Elm
           ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, targets)
           : distill.loss === 'similarity'
             ? similarityDistillationLoss(top, targets)
-            : sameWordDistillationLoss(top, targets, drawn.words);
+            : distill.loss === 'similarity-per-direction'
+              ? perDirectionSimilarityLoss(top, targets)
+              : sameWordDistillationLoss(top, targets, drawn.words);
       return { loss: tf.add(lm, tf.mul(distillLoss, distill.weight)) as tf.Scalar, parts: { lm, distill: distillLoss } };
     });
 }
