@@ -219,6 +219,12 @@ describe('wb pretrain elmo', () => {
     const movedBySameWord = await loadElmo(sameWord);
     expect(Array.from(movedBySameWord.weights[lstm].dataSync())).not.toEqual(Array.from(from.weights[lstm].dataSync()));
     movedBySameWord.dispose();
+    // --distill-loss similarity-per-direction: the similarity loss on each direction's half apart.
+    const perDirection = join(dir, 'elmo-per-direction');
+    const byDirection = await wbRun([...args(perDirection), '--init-from', straight, '--distill-from', teacher, '--distill-weight', '5', '--distill-loss', 'similarity-per-direction', '--steps', '3', '--head-warmup', '1']);
+    expect(byDirection.code, byDirection.stderr).toBe(0);
+    expect(byDirection.stderr).toContain('by similarity-per-direction, weight 5');
+    expect(JSON.parse(byDirection.stdout).finalLoss.distill).not.toBe(JSON.parse(bySimilarity.stdout).finalLoss.distill);
 
     const alone = await wbRun([...args(join(dir, 'elmo-no-weight')), '--distill-from', teacher]);
     expect(alone.code).not.toBe(0);

@@ -20,7 +20,7 @@ import { wordLayers } from '../models/elmo/bilm.js';
 import { Trainer, type LossOutput, type StepRecord } from '../train/trainer.js';
 import { builtModuleUrl, parallelHelpers } from '../train/gradient-workers.js';
 import { meanOfLastSteps, runTraining, trainingSummary, unrecordedAtDefault, type TrainingRunHooks } from '../train/run.js';
-import { BertWordTeacher, initDistillationHead, perDirectionSimilarityLoss, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss } from './elmo-distill.js';
+import { BertWordTeacher, initDistillationHead, perDirectionSimilarityLoss, sameWordDistillationLoss, similarityDistillationLoss, wordDistillationLoss, type WordTargets } from './elmo-distill.js';
 import {
   ELMO_BOUNDARY_IDS,
   buildElmoVocabulary,
@@ -298,16 +298,23 @@ function elmoTrainingLoss(options: ElmoOptions, negatives: number, distill?: Elm
       if (!distill) return { loss: lm };
       const targets = distill.teacher.wordVectors(drawn.words, batch.charIds.shape[1]);
       const top = wordLayers(bilm, wordMask).at(-1)!;
-      const distillLoss =
-        distill.loss === 'cosine'
-          ? wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, targets)
-          : distill.loss === 'similarity'
-            ? similarityDistillationLoss(top, targets)
-            : distill.loss === 'similarity-per-direction'
-              ? perDirectionSimilarityLoss(top, targets)
-              : sameWordDistillationLoss(top, targets, drawn.words);
+      const distillLoss = teacherLoss(distill.loss, top, targets, drawn.words, params);
       return { loss: tf.add(lm, tf.mul(distillLoss, distill.weight)) as tf.Scalar, parts: { lm, distill: distillLoss } };
     });
+}
+
+/** The `--distill-loss` named `kind` between the biLM's top layer and the teacher's word vectors. */
+function teacherLoss(kind: DistillLoss, top: tf.Tensor3D, targets: WordTargets, words: string[][], params: Record<string, tf.Variable>): tf.Scalar {
+  switch (kind) {
+    case 'cosine':
+      return wordDistillationLoss(top, { weight: params[DISTILL_HEAD.weight] as tf.Tensor2D, bias: params[DISTILL_HEAD.bias] as tf.Tensor1D }, targets);
+    case 'similarity':
+      return similarityDistillationLoss(top, targets);
+    case 'similarity-per-direction':
+      return perDirectionSimilarityLoss(top, targets);
+    case 'same-word':
+      return sameWordDistillationLoss(top, targets, words);
+  }
 }
 
 /** The same loss in a gradient worker, which loads the teacher (if any) from its folder. */
